@@ -1,0 +1,148 @@
+package io.headlessdns.server.compile;
+
+import io.headlessdns.k8s.model.ClusterListener;
+import io.headlessdns.k8s.model.PodView;
+import io.headlessdns.k8s.model.ServiceKey;
+import io.headlessdns.k8s.model.ServiceView;
+import io.headlessdns.server.name.DnsName;
+import io.headlessdns.server.table.NameKey;
+import io.headlessdns.server.table.RecordTable;
+import io.headlessdns.server.table.TableWriter;
+import io.headlessdns.server.table.Zone;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bridge from a cluster source to the record table: compiles each changed object and hands its
+ * records to the table's single writer. An object that cannot be compiled is logged once, with its
+ * identity and the reason, and skipped: whatever was served for it before stays served.
+ *
+ * <p>Called by one source thread at a time (the {@link ClusterListener} contract), which makes it the
+ * table's single writer.
+ */
+public final class TableUpdater implements ClusterListener {
+    private static final Logger log = LoggerFactory.getLogger(TableUpdater.class);
+    private static final Object APEX = "zone apex";
+
+    private final RecordCompiler compiler;
+    private final RecordTable table;
+    private final TableWriter writer;
+    private final Clock clock;
+    private final Map<Object, String> lastError = new java.util.HashMap<>();
+    private volatile boolean synced;
+    private long serial;
+
+    public TableUpdater(RecordCompiler compiler, RecordTable table, Clock clock) {
+        this.compiler = compiler;
+        this.table = table;
+        this.writer = new TableWriter(table);
+        this.clock = clock;
+        bumpSerial();
+    }
+
+    /** The zones a table for these options serves: the cluster zone and the two reverse trees. */
+    public static RecordTable newTable(ZoneOptions options) {
+        return new RecordTable(List.of(
+                new Zone(DnsName.fromText(options.clusterDomain()), true),
+                new Zone(DnsName.fromText("in-addr.arpa"), false),
+                new Zone(DnsName.fromText("ip6.arpa"), false)));
+    }
+
+    public RecordTable table() {
+        return table;
+    }
+
+    public TableWriter writer() {
+        return writer;
+    }
+
+    /** Whether the source has delivered its complete initial state. */
+    public boolean isSynced() {
+        return synced;
+    }
+
+    @Override
+    public void serviceChanged(ServiceView service) {
+        Map<NameKey, List<io.headlessdns.server.compile.Rr>> records;
+        try {
+            records = compiler.service(service);
+        } catch (IllegalArgumentException e) {
+            skip(service.key(), "service " + service.key(), e);
+            return;
+        }
+        apply(service.key(), records);
+    }
+
+    @Override
+    public void serviceRemoved(ServiceKey key) {
+        apply(key, Map.of());
+    }
+
+    @Override
+    public void podChanged(PodView pod) {
+        PodKey key = new PodKey(pod.namespace(), pod.name());
+        try {
+            apply(key, compiler.pod(pod));
+        } catch (IllegalArgumentException e) {
+            skip(key, "pod " + key, e);
+        }
+    }
+
+    @Override
+    public void podRemoved(String namespace, String name) {
+        apply(new PodKey(namespace, name), Map.of());
+    }
+
+    @Override
+    public void namespaceChanged(String namespace, boolean exists) {
+        NamespaceKey key = new NamespaceKey(namespace);
+        try {
+            apply(key, exists ? compiler.namespace(namespace) : Map.of());
+        } catch (IllegalArgumentException e) {
+            skip(key, "namespace " + namespace, e);
+        }
+    }
+
+    @Override
+    public void synced() {
+        synced = true;
+    }
+
+    private void apply(Object key, Map<NameKey, List<Rr>> records) {
+        lastError.remove(key);
+        writer.replace(key, records);
+        bumpSerial();
+    }
+
+    private void skip(Object key, String what, IllegalArgumentException e) {
+        String msg = e.getMessage();
+        if (!msg.equals(lastError.put(key, msg))) {
+            log.error("skipping {}: {}; its last good records stay served", what, msg);
+        }
+    }
+
+    /** The SOA serial follows the clock in seconds and moves forward on every change within a second. */
+    private void bumpSerial() {
+        long now = clock.millis() / 1000;
+        long next = Math.max(now, serial + 1) & 0xffffffffL;
+        serial = next;
+        writer.replace(APEX, compiler.apex(next));
+        Rr soa = compiler.soa(next);
+        for (Zone z : table.zones()) {
+            writer.setNegativeSoa(z, soa);
+        }
+    }
+
+    private record PodKey(String namespace, String name) {
+        @Override
+        public String toString() {
+            return namespace + "/" + name;
+        }
+    }
+
+    private record NamespaceKey(String namespace) {
+    }
+}

@@ -1,0 +1,180 @@
+package io.headlessdns.server.name;
+
+import java.io.ByteArrayOutputStream;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.Locale;
+
+/**
+ * Domain names in uncompressed wire form (RFC 1035 3.1): length-prefixed labels ending with the root's
+ * zero byte. Names built here are lower case, so byte equality is DNS name equality (RFC 4343).
+ */
+public final class DnsName {
+    public static final int MAX_LENGTH = 255;
+    public static final int MAX_LABEL = 63;
+    public static final byte[] ROOT = {0};
+
+    private DnsName() {
+    }
+
+    /**
+     * Wire form of a textual name such as {@code sts-web-0.svc-sts-nginx.default.svc.cluster.local}
+     * (a trailing dot is optional). Lower-cases ASCII letters.
+     *
+     * @throws IllegalArgumentException for an empty label, a label over 63 octets or a name over 255
+     */
+    public static byte[] fromText(String text) {
+        String t = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
+        if (t.isEmpty()) {
+            return ROOT.clone();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(t.length() + 2);
+        for (String label : t.split("\\.", -1)) {
+            byte[] b = label.toLowerCase(Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            if (b.length == 0 || b.length > MAX_LABEL) {
+                throw new IllegalArgumentException("bad label in name '" + text + "'");
+            }
+            out.write(b.length);
+            out.write(b, 0, b.length);
+        }
+        out.write(0);
+        if (out.size() > MAX_LENGTH) {
+            throw new IllegalArgumentException("name over 255 octets: " + text);
+        }
+        return out.toByteArray();
+    }
+
+    /** Text form with a trailing dot, for logs, tests and the records dump. */
+    public static String toText(byte[] wire) {
+        return toText(wire, 0, wire.length);
+    }
+
+    public static String toText(byte[] wire, int offset, int length) {
+        StringBuilder sb = new StringBuilder(length);
+        int i = offset;
+        int end = offset + length;
+        while (i < end) {
+            int len = wire[i] & 0xff;
+            if (len == 0) {
+                break;
+            }
+            for (int j = 1; j <= len; j++) {
+                char c = (char) (wire[i + j] & 0xff);
+                if (c == '.' || c == '\\') {
+                    sb.append('\\');
+                }
+                sb.append(c);
+            }
+            sb.append('.');
+            i += len + 1;
+        }
+        return sb.length() == 0 ? "." : sb.toString();
+    }
+
+    /** Concatenates a relative prefix (e.g. one label) with an absolute wire name. */
+    public static byte[] prepend(String label, byte[] suffix) {
+        byte[] l = fromText(label);
+        byte[] out = new byte[l.length - 1 + suffix.length];
+        System.arraycopy(l, 0, out, 0, l.length - 1);
+        System.arraycopy(suffix, 0, out, l.length - 1, suffix.length);
+        if (out.length > MAX_LENGTH) {
+            throw new IllegalArgumentException("name over 255 octets");
+        }
+        return out;
+    }
+
+    /** Whether {@code name} equals {@code zone} or lies below it, on label boundaries. */
+    public static boolean isAtOrBelow(byte[] name, byte[] zone) {
+        int start = name.length - zone.length;
+        if (start < 0) {
+            return false;
+        }
+        for (int i = 0; i < zone.length; i++) {
+            if (name[start + i] != zone[i]) {
+                return false;
+            }
+        }
+        int i = 0;
+        while (i < start) {
+            i += (name[i] & 0xff) + 1;
+        }
+        return i == start;
+    }
+
+    /** Number of labels, not counting the root. */
+    public static int labelCount(byte[] wire) {
+        int n = 0;
+        int i = 0;
+        while (wire[i] != 0) {
+            i += (wire[i] & 0xff) + 1;
+            n++;
+        }
+        return n;
+    }
+
+    /** The name with its first label removed; the root has no parent. */
+    public static byte[] parent(byte[] wire) {
+        if (wire[0] == 0) {
+            throw new IllegalArgumentException("the root has no parent");
+        }
+        int skip = (wire[0] & 0xff) + 1;
+        byte[] out = new byte[wire.length - skip];
+        System.arraycopy(wire, skip, out, 0, out.length);
+        return out;
+    }
+
+    /**
+     * The reverse-mapping name of an address (RFC 1035 3.5 for IPv4, RFC 3596 2.5 for IPv6 nibbles).
+     */
+    public static byte[] reverse(InetAddress address) {
+        byte[] a = address.getAddress();
+        StringBuilder sb = new StringBuilder(a.length == 4 ? 30 : 74);
+        if (a.length == 4) {
+            for (int i = 3; i >= 0; i--) {
+                sb.append(a[i] & 0xff).append('.');
+            }
+            sb.append("in-addr.arpa");
+        } else {
+            for (int i = 15; i >= 0; i--) {
+                sb.append(Character.forDigit(a[i] & 0xf, 16)).append('.');
+                sb.append(Character.forDigit((a[i] >> 4) & 0xf, 16)).append('.');
+            }
+            sb.append("ip6.arpa");
+        }
+        return fromText(sb.toString());
+    }
+
+    /**
+     * The label CoreDNS and the spec use for an endpoint without a hostname: the address with dots (IPv4)
+     * or colons of the fully expanded form (IPv6) replaced by dashes, e.g. {@code 10-244-3-40}.
+     */
+    public static String dashed(InetAddress address) {
+        if (address instanceof Inet6Address) {
+            byte[] a = address.getAddress();
+            StringBuilder sb = new StringBuilder(39);
+            for (int i = 0; i < 16; i += 2) {
+                if (i > 0) {
+                    sb.append('-');
+                }
+                sb.append(Integer.toHexString(((a[i] & 0xff) << 8) | (a[i + 1] & 0xff)));
+            }
+            return sb.toString();
+        }
+        return address.getHostAddress().replace('.', '-');
+    }
+
+    /** Whether a string is a valid DNS-1123 label, the only hostnames Kubernetes puts into DNS. */
+    public static boolean isDns1123Label(String s) {
+        if (s == null || s.isEmpty() || s.length() > MAX_LABEL) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && i > 0 && i < s.length() - 1);
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,122 @@
+package io.headlessdns.server.query;
+
+import io.headlessdns.server.compile.PodRecordMode;
+import io.headlessdns.server.compile.ZoneOptions;
+import io.headlessdns.server.table.EncodedAnswer;
+import io.headlessdns.server.table.Node;
+import io.headlessdns.server.table.RecordTable;
+import io.headlessdns.server.table.Zone;
+import io.headlessdns.server.wire.Header;
+import io.headlessdns.server.wire.RecordType;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Answers one query: parse it on its ByteBuf, look the name up, copy the pre-encoded answer. One engine
+ * per event loop thread (it reuses its parse state); it never throws, never logs and, on a hit,
+ * allocates nothing but the response buffer from the (pooled) allocator.
+ *
+ * <p>Like Knot's query processing, the work is two steps: {@link #resolve} decides an {@link Outcome}
+ * and selects the bytes; {@link ResponseWriter} turns that into a message, applying the size limit of
+ * the transport (truncation is a result, not an error).
+ */
+public final class QueryEngine {
+    private final RecordTable table;
+    private final PodRecordMode podRecords;
+    private final int podTtl;
+    private final QueryCounters counters;
+    private final BooleanSupplier ready;
+    private final Question q = new Question();
+    private final ResponseWriter writer = new ResponseWriter();
+
+    /** Set by {@link #resolve}: the answer of a HIT, the zone of a negative answer. */
+    private EncodedAnswer answer;
+    private Zone zone;
+    /** A synthesised pod address (insecure pod records), used when {@link #answer} is null on a HIT. */
+    private final byte[] podAddress = new byte[16];
+    private int podAddressLength;
+
+    public QueryEngine(RecordTable table, ZoneOptions options, QueryCounters counters, BooleanSupplier ready) {
+        this.table = table;
+        this.podRecords = options.podRecords();
+        this.podTtl = options.ttl();
+        this.counters = counters;
+        this.ready = ready;
+    }
+
+    /**
+     * The response to {@code query} (its readable bytes), or null when the query is dropped. Over TCP the
+     * response starts with its 2-byte length (RFC 1035 4.2.2). The query buffer is not released.
+     */
+    public ByteBuf respond(ByteBuf query, ByteBufAllocator alloc, boolean tcp) {
+        Outcome outcome;
+        switch (QueryParser.parse(query, q)) {
+            case QueryParser.OK:
+                outcome = resolve();
+                break;
+            case QueryParser.FORMERR:
+                outcome = Outcome.FORMERR;
+                break;
+            case QueryParser.NOTIMP:
+                outcome = Outcome.NOTIMP;
+                break;
+            case QueryParser.BADVERS:
+                outcome = Outcome.BADVERS;
+                break;
+            default:
+                outcome = Outcome.DROPPED;
+                break;
+        }
+        counters.count(outcome, tcp);
+        if (outcome == Outcome.DROPPED) {
+            return null;
+        }
+        int limit = tcp ? 65535 : q.edns ? Math.max(Header.CLASSIC_UDP_PAYLOAD, Math.min(q.udpPayload, Header.EDNS_UDP_PAYLOAD))
+                : Header.CLASSIC_UDP_PAYLOAD;
+        ByteBuf out = writer.write(query, q, outcome, answer, zone, podAddress, podAddressLength, podTtl, limit, tcp, alloc);
+        if (writer.truncated()) {
+            counters.truncated();
+        }
+        return out;
+    }
+
+    private Outcome resolve() {
+        answer = null;
+        zone = null;
+        podAddressLength = 0;
+        if (q.qclass != Header.CLASS_IN) {
+            return Outcome.REFUSED; // CHAOS version.bind and friends: no version leak
+        }
+        switch (q.qtype) {
+            case RecordType.AXFR:
+            case RecordType.IXFR:
+                return Outcome.REFUSED; // no zone transfers of the cluster
+            case RecordType.OPT:
+                return Outcome.FORMERR; // a meta type cannot be asked for
+            default:
+                break;
+        }
+        Node node = table.lookup(q.name);
+        if (node != null) {
+            zone = node.zone();
+            if (!ready.getAsBoolean()) {
+                return Outcome.SERVFAIL;
+            }
+            answer = q.qtype == RecordType.ANY ? node.anyAnswer() : node.answer(q.qtype);
+            return answer != null ? Outcome.HIT : Outcome.NODATA;
+        }
+        zone = table.zoneOf(q.name.buffer(), q.nameLength, q.labelOffsets, q.labelCount);
+        if (zone == null || !zone.authoritative()) {
+            return Outcome.REFUSED;
+        }
+        if (!ready.getAsBoolean()) {
+            return Outcome.SERVFAIL;
+        }
+        if (podRecords == PodRecordMode.INSECURE && (podAddressLength = PodName.parse(q, zone.apexLength(), podAddress)) > 0) {
+            return q.qtype == RecordType.A && podAddressLength == 4 || q.qtype == RecordType.AAAA && podAddressLength == 16
+                    || q.qtype == RecordType.ANY ? Outcome.HIT : Outcome.NODATA;
+        }
+        return Outcome.NXDOMAIN;
+    }
+}

@@ -1,0 +1,140 @@
+package io.headlessdns.server.table;
+
+import io.headlessdns.server.compile.Rr;
+import io.headlessdns.server.wire.Header;
+import io.headlessdns.server.wire.RecordType;
+import java.util.Arrays;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Encodes an RRset (and its additional records) into an {@link EncodedAnswer} for a response whose
+ * question name is the owner. Runs on the writer thread when the cluster changes, never per query.
+ *
+ * <p>Owner names become the pointer {@code 0xC00C} to the question. Names in RDATA are compressed
+ * against the question and earlier names (RFC 1035 4.1.4), except SRV targets, which RFC 2782 says
+ * must not be compressed; their suffixes are still remembered, so the additional section's owners
+ * (the SRV targets) shrink to a pointer each.
+ */
+final class AnswerEncoder {
+    private static final int MAX_POINTER = 0x3FFF;
+
+    private byte[] buf = new byte[512];
+    private int size;
+    private final Map<String, Integer> dictionary = new HashMap<>();
+    private int base;
+
+    /** A record of the additional section: its owner name and the record. */
+    record Additional(byte[] owner, Rr rr) {
+    }
+
+    EncodedAnswer encode(byte[] owner, List<Rr> answers, List<Additional> additional) {
+        size = 0;
+        dictionary.clear();
+        base = Header.LENGTH + owner.length + 4;
+        remember(owner, 0, Header.LENGTH);
+        int[] ends = new int[answers.size()];
+        for (int i = 0; i < answers.size(); i++) {
+            writePointer(Header.LENGTH);
+            writeRecordBody(answers.get(i));
+            ends[i] = size;
+        }
+        int answerLength = size;
+        for (Additional a : additional) {
+            writeName(a.owner(), true);
+            writeRecordBody(a.rr());
+        }
+        return new EncodedAnswer(Arrays.copyOf(buf, size), answers.size(), answerLength, additional.size(), ends);
+    }
+
+    /** Encodes one record, for the pre-encoded SOA of negative answers (owner written at query time). */
+    static byte[] recordBodyUncompressed(Rr rr) {
+        AnswerEncoder e = new AnswerEncoder();
+        e.base = Integer.MAX_VALUE / 2; // nothing is remembered beyond MAX_POINTER: no compression
+        e.writeRecordBody(rr);
+        return Arrays.copyOf(e.buf, e.size);
+    }
+
+    private void writeRecordBody(Rr rr) {
+        u16(rr.type());
+        u16(Header.CLASS_IN);
+        u32(rr.ttl());
+        byte[] fixed = rr.fixed();
+        byte[] target = rr.target();
+        int lengthAt = size;
+        u16(0);
+        write(fixed, 0, fixed.length);
+        if (target != null) {
+            writeName(target, rr.type() != RecordType.SRV);
+        }
+        int rdlength = size - lengthAt - 2;
+        buf[lengthAt] = (byte) (rdlength >>> 8);
+        buf[lengthAt + 1] = (byte) rdlength;
+    }
+
+    private void writeName(byte[] name, boolean compress) {
+        int i = 0;
+        while (name[i] != 0) {
+            if (compress) {
+                Integer at = dictionary.get(suffix(name, i));
+                if (at != null) {
+                    writePointer(at);
+                    return;
+                }
+            }
+            int offset = base + size;
+            if (offset <= MAX_POINTER) {
+                dictionary.putIfAbsent(suffix(name, i), offset);
+            }
+            int len = name[i] & 0xff;
+            write(name, i, len + 1);
+            i += len + 1;
+        }
+        write1(0);
+    }
+
+    private void remember(byte[] name, int from, int messageOffset) {
+        int i = from;
+        while (name[i] != 0) {
+            dictionary.putIfAbsent(suffix(name, i), messageOffset + i);
+            i += (name[i] & 0xff) + 1;
+        }
+    }
+
+    private static String suffix(byte[] name, int from) {
+        return new String(name, from, name.length - from, StandardCharsets.ISO_8859_1);
+    }
+
+    private void writePointer(int offset) {
+        u16(0xC000 | offset);
+    }
+
+    private void u16(int v) {
+        write1(v >>> 8);
+        write1(v);
+    }
+
+    private void write1(int b) {
+        ensure(1);
+        buf[size++] = (byte) b;
+    }
+
+    private void write(byte[] b, int off, int len) {
+        ensure(len);
+        System.arraycopy(b, off, buf, size, len);
+        size += len;
+    }
+
+    private void ensure(int n) {
+        if (size + n > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
+        }
+    }
+
+    private void u32(int v) {
+        u16(v >>> 16);
+        u16(v & 0xffff);
+    }
+}

@@ -1,0 +1,51 @@
+package io.headlessdns.server.table;
+
+/**
+ * One RRset ready to copy into a response: the answer section's records, then the additional section's,
+ * already in wire form for a response whose question name is the owner name. Offsets inside assume the
+ * question starts at byte 12, which is true of every response this server writes, so owner names and
+ * compression pointers never need rewriting at query time.
+ *
+ * <p>{@code rrEnds[i]} is the end (exclusive, relative to {@code data}) of the i-th answer record, so a
+ * truncated response can take the first k whole records (RFC 2181 9).
+ */
+public final class EncodedAnswer {
+    final byte[] data;
+    final int answerCount;
+    final int answerLength;
+    final int additionalCount;
+    final int[] rrEnds;
+
+    EncodedAnswer(byte[] data, int answerCount, int answerLength, int additionalCount, int[] rrEnds) {
+        this.data = data;
+        this.answerCount = answerCount;
+        this.answerLength = answerLength;
+        this.additionalCount = additionalCount;
+        this.rrEnds = rrEnds;
+    }
+
+    public byte[] data() {
+        return data;
+    }
+
+    public int answerCount() {
+        return answerCount;
+    }
+
+    public int answerLength() {
+        return answerLength;
+    }
+
+    public int additionalCount() {
+        return additionalCount;
+    }
+
+    public int additionalLength() {
+        return data.length - answerLength;
+    }
+
+    /** End offset (exclusive) in {@link #data()} of answer record {@code i}. */
+    public int rrEnd(int i) {
+        return rrEnds[i];
+    }
+}

@@ -1,0 +1,220 @@
+package io.headlessdns.server.table;
+
+import io.headlessdns.server.compile.Rr;
+import io.headlessdns.server.name.DnsName;
+import io.headlessdns.server.wire.RecordType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The single writer of a {@link RecordTable}. Records arrive grouped by contributor (a service, a pod,
+ * a namespace, the zone apex); {@link #replace} swaps one contributor's records and re-encodes only the
+ * names it touched, so a change costs O(size of that contributor).
+ *
+ * <p>Several contributors may share a name (two services behind one IP give one PTR RRset with two
+ * records); each name's RRsets are the union of its contributions. Names that exist in both the old and
+ * the new state are overwritten, never removed and re-added, so a concurrent reader cannot miss them.
+ * Empty non-terminals are tracked by counting contributed names below each name of an authoritative
+ * zone.
+ *
+ * <p>Not thread-safe: one thread calls it (the source's thread).
+ */
+public final class TableWriter {
+    private static final int CNAME_SLOT = RecordType.slot(RecordType.CNAME);
+
+    private final RecordTable table;
+    private final Map<Object, Map<NameKey, List<Rr>>> byContributor = new HashMap<>();
+    private final Map<NameKey, NameState> names = new HashMap<>();
+    private final AnswerEncoder encoder = new AnswerEncoder();
+
+    public TableWriter(RecordTable table) {
+        this.table = table;
+    }
+
+    /** What the writer knows of one name. */
+    private static final class NameState {
+        final NameKey key;
+        final Zone zone;
+        final Map<Object, List<Rr>> contributions = new LinkedHashMap<>(2);
+        int namesBelow;
+
+        NameState(NameKey key, Zone zone) {
+            this.key = key;
+            this.zone = zone;
+        }
+
+        boolean exists() {
+            return !contributions.isEmpty() || namesBelow > 0;
+        }
+    }
+
+    /**
+     * Makes {@code records} the complete contribution of {@code contributor} (an empty map removes it).
+     * Names outside every zone of the table are rejected.
+     */
+    public void replace(Object contributor, Map<NameKey, List<Rr>> records) {
+        Map<NameKey, List<Rr>> old = records.isEmpty()
+                ? byContributor.remove(contributor)
+                : byContributor.put(contributor, records);
+        if (old == null) {
+            old = Collections.emptyMap();
+        }
+        Set<NameKey> dirty = new LinkedHashSet<>();
+        for (Map.Entry<NameKey, List<Rr>> e : records.entrySet()) {
+            List<Rr> before = old.get(e.getKey());
+            if (before == null || !before.equals(e.getValue())) {
+                NameState s = state(e.getKey());
+                boolean wasContributed = !s.contributions.isEmpty();
+                s.contributions.put(contributor, e.getValue());
+                dirty.add(s.key);
+                if (!wasContributed) {
+                    adjustAncestors(s, +1, dirty);
+                }
+            }
+        }
+        for (NameKey name : old.keySet()) {
+            if (!records.containsKey(name)) {
+                NameState s = names.get(name);
+                s.contributions.remove(contributor);
+                dirty.add(name);
+                if (s.contributions.isEmpty()) {
+                    adjustAncestors(s, -1, dirty);
+                }
+            }
+        }
+        if (!dirty.isEmpty()) {
+            // SRV and NS answers carry their targets' addresses in the additional section
+            for (Map.Entry<NameKey, List<Rr>> e : records.entrySet()) {
+                if (!dirty.contains(e.getKey()) && hasTargetWithGlue(e.getValue())) {
+                    dirty.add(e.getKey());
+                }
+            }
+        }
+        List<NameKey> gone = new ArrayList<>();
+        for (NameKey name : dirty) {
+            NameState s = names.get(name);
+            if (s.exists()) {
+                table.put(s.key, encode(s));
+            } else {
+                gone.add(name);
+            }
+        }
+        for (NameKey name : gone) {
+            names.remove(name);
+            table.remove(name);
+        }
+    }
+
+    /** The records currently contributed at a name, merged; for the records dump and tests. */
+    public Map<Integer, List<Rr>> recordsAt(NameKey name) {
+        NameState s = names.get(name);
+        return s == null ? Map.of() : merged(s);
+    }
+
+    /** A name's records by type: the union of its contributions, duplicates removed, order kept. */
+    private static Map<Integer, List<Rr>> merged(NameState s) {
+        Map<Integer, java.util.Collection<Rr>> byType = new LinkedHashMap<>();
+        boolean single = s.contributions.size() == 1;
+        for (List<Rr> rrs : s.contributions.values()) {
+            for (Rr rr : rrs) {
+                // one contribution is already free of duplicates (the compiler's RRsets are sets)
+                byType.computeIfAbsent(rr.type(), t -> single ? new ArrayList<>() : new LinkedHashSet<>()).add(rr);
+            }
+        }
+        Map<Integer, List<Rr>> out = new LinkedHashMap<>();
+        byType.forEach((t, rrs) -> out.put(t, rrs instanceof List<Rr> l ? l : new ArrayList<>(rrs)));
+        return out;
+    }
+
+    private static boolean hasTargetWithGlue(List<Rr> rrs) {
+        for (Rr rr : rrs) {
+            if (rr.type() == RecordType.SRV || rr.type() == RecordType.NS) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private NameState state(NameKey key) {
+        NameState s = names.get(key);
+        if (s == null) {
+            byte[] wire = key.wire();
+            Zone zone = table.zoneOf(wire);
+            if (zone == null) {
+                throw new IllegalArgumentException("name outside the served zones: " + key);
+            }
+            s = new NameState(key, zone);
+            names.put(key, s);
+        }
+        return s;
+    }
+
+    private void adjustAncestors(NameState s, int delta, Set<NameKey> dirty) {
+        if (!s.zone.authoritative) {
+            return;
+        }
+        byte[] name = s.key.wire();
+        while (name.length > s.zone.apex.length) {
+            name = DnsName.parent(name);
+            NameState p = state(NameKey.of(name));
+            boolean existed = p.exists();
+            p.namesBelow += delta;
+            if (existed != p.exists()) {
+                dirty.add(p.key);
+            }
+        }
+    }
+
+    private Node encode(NameState s) {
+        Map<Integer, List<Rr>> byType = merged(s);
+        EncodedAnswer[] answers = new EncodedAnswer[RecordType.SLOTS];
+        byte[] owner = s.key.wire();
+        for (Map.Entry<Integer, List<Rr>> e : byType.entrySet()) {
+            int slot = RecordType.slot(e.getKey());
+            if (slot < 0) {
+                throw new IllegalArgumentException("unsupported record type " + e.getKey() + " at " + s.key);
+            }
+            List<Rr> rrs = e.getKey() == RecordType.CNAME ? e.getValue().subList(0, 1) : e.getValue();
+            answers[slot] = encoder.encode(owner, rrs, glue(rrs));
+        }
+        if (answers[CNAME_SLOT] != null) {
+            // a CNAME cannot coexist with other data (RFC 1034 3.6.2); the CNAME wins
+            EncodedAnswer cname = answers[CNAME_SLOT];
+            java.util.Arrays.fill(answers, null);
+            answers[CNAME_SLOT] = cname;
+        }
+        return new Node(answers, s.zone);
+    }
+
+    private List<AnswerEncoder.Additional> glue(List<Rr> rrs) {
+        List<AnswerEncoder.Additional> out = new ArrayList<>();
+        Set<NameKey> seen = new LinkedHashSet<>();
+        for (Rr rr : rrs) {
+            if ((rr.type() != RecordType.SRV && rr.type() != RecordType.NS) || rr.target() == null) {
+                continue;
+            }
+            NameKey target = NameKey.of(rr.target());
+            if (!seen.add(target)) {
+                continue;
+            }
+            Map<Integer, List<Rr>> at = recordsAt(target);
+            for (int type : new int[] {RecordType.A, RecordType.AAAA}) {
+                for (Rr a : at.getOrDefault(type, List.of())) {
+                    out.add(new AnswerEncoder.Additional(rr.target(), a));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Sets the SOA that negative answers of a zone carry (body: everything after the owner name). */
+    public void setNegativeSoa(Zone zone, Rr soa) {
+        zone.soaBody = AnswerEncoder.recordBodyUncompressed(soa);
+    }
+}

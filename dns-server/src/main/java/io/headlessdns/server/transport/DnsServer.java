@@ -1,0 +1,136 @@
+package io.headlessdns.server.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The UDP and TCP listeners on one address and port. With epoll (Linux), every event loop gets its own
+ * UDP socket on the same port through SO_REUSEPORT, so the kernel spreads datagrams over the loops;
+ * without it (NIO), one UDP channel serves all. {@link #start} binds or throws with the cause (port in
+ * use, no permission); {@link #close} is idempotent.
+ */
+public final class DnsServer implements AutoCloseable {
+    /** Large enough for any EDNS query a client may send (3000-byte queries are parsed whole). */
+    static final int MAX_UDP_QUERY = 4096;
+    static final int TCP_IDLE_SECONDS = 10;
+    static final int UDP_RECEIVE_BUFFER = 4 << 20;
+
+    private final InetSocketAddress bind;
+    private final int threads;
+    private final EngineProvider engines;
+    private final LongAdder transportErrors = new LongAdder();
+    private final List<Channel> channels = new ArrayList<>();
+    private EventLoopGroup group;
+    private boolean epoll;
+    private int port;
+
+    public DnsServer(InetSocketAddress bind, int threads, EngineProvider engines) {
+        this.bind = bind;
+        this.threads = threads;
+        this.engines = engines;
+    }
+
+    public synchronized void start() throws InterruptedException {
+        epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("dns", true), io);
+        try {
+            Channel tcp = new ServerBootstrap()
+                    .group(group)
+                    .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new TcpInitializer(new TcpQueryHandler(engines, transportErrors)))
+                    .bind(bind).sync().channel();
+            channels.add(tcp);
+            port = ((InetSocketAddress) tcp.localAddress()).getPort();
+            InetSocketAddress udpAddress = new InetSocketAddress(bind.getAddress(), port);
+            UdpQueryHandler udpHandler = new UdpQueryHandler(engines, transportErrors);
+            Bootstrap udp = new Bootstrap()
+                    .group(group)
+                    .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                    .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER)
+                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_UDP_QUERY))
+                    .handler(udpHandler);
+            int udpChannels = 1;
+            if (epoll) {
+                udp.option(EpollChannelOption.SO_REUSEPORT, true);
+                udpChannels = threads;
+            }
+            for (int i = 0; i < udpChannels; i++) {
+                channels.add(udp.bind(udpAddress).sync().channel());
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** The bound port (the chosen one when started on port 0). */
+    public int port() {
+        return port;
+    }
+
+    public String transport() {
+        return epoll ? "epoll" : "nio";
+    }
+
+    /** Socket errors and broken TCP frames seen so far. */
+    public long transportErrors() {
+        return transportErrors.sum();
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Channel c : channels) {
+            c.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        channels.clear();
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            group = null;
+        }
+    }
+
+    /** Per TCP connection: idle timeout, RFC 1035 4.2.2 two-byte framing, then the shared handler. */
+    private static final class TcpInitializer extends ChannelInitializer<SocketChannel> {
+        private final TcpQueryHandler handler;
+
+        TcpInitializer(TcpQueryHandler handler) {
+            this.handler = handler;
+        }
+
+        @Override
+        protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(
+                    new IdleStateHandler(TCP_IDLE_SECONDS, 0, 0),
+                    new LengthFieldBasedFrameDecoder(65535 + 2, 0, 2, 0, 2),
+                    handler);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.headlessdns.server.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers each datagram with one datagram (or nothing, for a dropped query). Writes are flushed once
+ * per read batch. The packet is released by the superclass after {@link #channelRead0}.
+ */
+@ChannelHandler.Sharable
+final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+    private static final Logger log = LoggerFactory.getLogger(UdpQueryHandler.class);
+
+    private final EngineProvider engines;
+    private final LongAdder errors;
+
+    UdpQueryHandler(EngineProvider engines, LongAdder errors) {
+        this.engines = engines;
+        this.errors = errors;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        ByteBuf response = engines.get().respond(packet.content(), ctx.alloc(), false);
+        if (response != null) {
+            ctx.write(new DatagramPacket(response, packet.sender()), ctx.voidPromise());
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // a UDP socket error (e.g. ICMP unreachable surfaced as an exception) must not close the listener
+        errors.increment();
+        if (errors.sum() % 1000 == 1) {
+            log.warn("UDP error (logged 1 in 1000): {}", cause.toString());
+        }
+    }
+}
