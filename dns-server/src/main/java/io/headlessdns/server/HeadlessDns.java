@@ -11,6 +11,8 @@ import io.headlessdns.server.query.QueryEngine;
 import io.headlessdns.server.table.RecordTable;
 import io.headlessdns.server.transport.DnsServer;
 import io.headlessdns.server.transport.EngineProvider;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -27,6 +29,8 @@ public final class HeadlessDns implements AutoCloseable {
 
     private final ServerConfig config;
     private final QueryCounters counters = new QueryCounters();
+    /** Every part registers its meters here; /metrics scrapes it. */
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final TableUpdater updater;
     private volatile boolean shuttingDown;
     private ClusterSource source;
@@ -52,9 +56,9 @@ public final class HeadlessDns implements AutoCloseable {
                     config.bind().getHostAddress(), dns.port(), dns.transport(), config.threads(),
                     config.zone().clusterDomain(), config.zone().podRecords());
             if (config.httpPort() >= 0) {
-                http = new HttpEndpoints(new InetSocketAddress(config.bind(), config.httpPort()), this::ready);
+                http = new HttpEndpoints(new InetSocketAddress(config.bind(), config.httpPort()), this::ready, registry);
                 http.start();
-                log.info("HTTP on {}:{} (/health, /ready)", config.bind().getHostAddress(), http.port());
+                log.info("HTTP on {}:{} (/metrics, /health, /ready)", config.bind().getHostAddress(), http.port());
             }
         } catch (Exception e) {
             close();
@@ -73,6 +77,10 @@ public final class HeadlessDns implements AutoCloseable {
 
     public int httpPort() {
         return http == null ? -1 : http.port();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
     }
 
     public QueryCounters counters() {

@@ -33,7 +33,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", defaultValue = "53", description = "DNS port, UDP and TCP (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--http-port", paramLabel = "N", defaultValue = "9153", description = "HTTP port for /health and /ready (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--http-port", paramLabel = "N", defaultValue = "9153", description = "HTTP port for /metrics, /health and /ready (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
     @Option(names = "--cluster-domain", paramLabel = "D", defaultValue = "cluster.local", description = "Cluster domain (default: ${DEFAULT-VALUE}).")
