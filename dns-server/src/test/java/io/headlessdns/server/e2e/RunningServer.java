@@ -1,0 +1,28 @@
+package io.headlessdns.server.e2e;
+
+import io.headlessdns.server.HeadlessDns;
+import io.headlessdns.server.compile.PodRecordMode;
+import io.headlessdns.server.compile.ZoneOptions;
+import io.headlessdns.server.config.ServerConfig;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The real server, in process, on a free port of 127.0.0.1, serving manifests. */
+public final class RunningServer implements AutoCloseable {
+    public final HeadlessDns server;
+    public final Dig dig;
+
+    public RunningServer(List<Path> manifests, PodRecordMode pods) throws Exception {
+        int port = FreePort.udpAndTcp();
+        server = new HeadlessDns(new ServerConfig(manifests, InetAddress.getLoopbackAddress(), port, 0, 2,
+                new ZoneOptions("cluster.local", 5, 5, pods)));
+        server.start();
+        dig = new Dig(server.dnsPort());
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
