@@ -1,9 +1,14 @@
 package io.headlessdns.server;
 
+import io.headlessdns.k8s.informer.InformerSource;
+import io.headlessdns.k8s.informer.KubeClients;
 import io.headlessdns.k8s.manifest.ManifestSource;
 import io.headlessdns.k8s.model.ClusterSource;
+import io.headlessdns.server.compile.PodRecordMode;
+import io.headlessdns.server.compile.ProgrammingLatency;
 import io.headlessdns.server.compile.RecordCompiler;
 import io.headlessdns.server.compile.TableUpdater;
+import io.headlessdns.server.config.KubeOptions;
 import io.headlessdns.server.config.ServerConfig;
 import io.headlessdns.server.http.HttpEndpoints;
 import io.headlessdns.server.query.QueryCounters;
@@ -13,6 +18,7 @@ import io.headlessdns.server.transport.DnsServer;
 import io.headlessdns.server.transport.EngineProvider;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -20,9 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running server: cluster source -> table updater -> record table -> query engines -> UDP/TCP
- * listeners, plus the HTTP endpoints. {@link #start} brings them up in that order (so the first
- * answer already reflects the whole cluster) and throws with the cause if any fails; {@link #close}
- * takes them down in reverse and is idempotent.
+ * listeners, plus the HTTP endpoints. {@link #start} brings them up in that order and throws with the
+ * cause if any fails; {@link #close} takes them down in reverse and is idempotent. Cluster names answer
+ * SERVFAIL until the source has synced (the manifest source has when it returns; the API source syncs
+ * later), so no client ever sees an NXDOMAIN that only means "not loaded yet".
  */
 public final class HeadlessDns implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HeadlessDns.class);
@@ -40,14 +47,18 @@ public final class HeadlessDns implements AutoCloseable {
     public HeadlessDns(ServerConfig config) {
         this.config = config;
         RecordTable table = TableUpdater.newTable(config.zone());
-        this.updater = new TableUpdater(new RecordCompiler(config.zone()), table, Clock.systemUTC());
+        this.updater = new TableUpdater(new RecordCompiler(config.zone()), table, Clock.systemUTC(),
+                new ProgrammingLatency(registry, Clock.systemUTC()));
     }
 
     public synchronized void start() throws Exception {
         try {
-            source = new ManifestSource(config.manifests());
+            source = source();
+            // the manifest source returns synced; the API source returns at once and syncs later, while the
+            // listeners below already answer (SERVFAIL for cluster names, /ready 503 until then)
             source.start(updater);
-            log.info("source: {}, {} names served", source.describe(), updater.table().size());
+            log.info("source: {}, {}", source.describe(), updater.isSynced()
+                    ? updater.table().size() + " names served" : "syncing");
             EngineProvider engines = new EngineProvider(
                     () -> new QueryEngine(updater.table(), config.zone(), counters, updater::isSynced));
             dns = new DnsServer(new InetSocketAddress(config.bind(), config.port()), config.threads(), engines);
@@ -64,6 +75,15 @@ public final class HeadlessDns implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    private ClusterSource source() throws IOException {
+        if (!config.manifests().isEmpty()) {
+            return new ManifestSource(config.manifests());
+        }
+        KubeOptions kube = config.kube();
+        return new InformerSource(KubeClients.connect(kube.kubeconfig(), kube.context()), kube.scope(),
+                config.zone().podRecords() == PodRecordMode.VERIFIED, kube.startupTimeout());
     }
 
     /** Ready: the source has synced and the server is not shutting down. */

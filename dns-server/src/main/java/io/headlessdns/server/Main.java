@@ -2,6 +2,9 @@ package io.headlessdns.server;
 
 import io.headlessdns.server.compile.PodRecordMode;
 import io.headlessdns.server.compile.ZoneOptions;
+import io.headlessdns.k8s.informer.InformerScope;
+import io.headlessdns.server.config.Durations;
+import io.headlessdns.server.config.KubeOptions;
 import io.headlessdns.server.config.ServerConfig;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -23,9 +26,28 @@ import picocli.CommandLine.Option;
 public final class Main implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
-    @Option(names = "--manifests", paramLabel = "PATH", required = true,
-            description = "Serve the cluster described by Kubernetes YAML/JSON files (a file or folder; repeatable). Watched: edits are served within 1 s.")
+    @Option(names = "--manifests", paramLabel = "PATH",
+            description = "Serve the cluster described by Kubernetes YAML/JSON files (a file or folder; repeatable). Watched: edits are served within 1 s. Without it, the Kubernetes API is watched.")
     List<Path> manifests = new ArrayList<>();
+
+    @Option(names = "--kubeconfig", paramLabel = "PATH",
+            description = "Kubernetes API credentials from this kubeconfig file (default: the in-cluster service account).")
+    Path kubeconfig;
+
+    @Option(names = "--context", paramLabel = "NAME", description = "Context of the kubeconfig to use (default: its current-context).")
+    String context;
+
+    @Option(names = "--namespace", paramLabel = "NS",
+            description = "Serve only Services and Pods of this namespace (repeatable; default: all namespaces).")
+    List<String> namespaces = new ArrayList<>();
+
+    @Option(names = "--label-selector", paramLabel = "SEL",
+            description = "Serve only Services (and their EndpointSlices) matching this label selector, e.g. app=web,tier!=cache.")
+    String labelSelector;
+
+    @Option(names = "--startup-timeout", paramLabel = "DURATION", defaultValue = "5m",
+            description = "How long cluster names answer SERVFAIL and /ready is 503 while the API informers sync; after it, what is known is served (seconds, or e.g. 30s, 5m, PT5M; default: ${DEFAULT-VALUE}).")
+    String startupTimeout;
 
     @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String bind;
@@ -92,7 +114,22 @@ public final class Main implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
-        return new ServerConfig(manifests, InetAddress.getByName(bind), port, httpPort, threads, zone);
+        KubeOptions kube;
+        try {
+            if (!manifests.isEmpty() && (kubeconfig != null || context != null || !namespaces.isEmpty()
+                    || labelSelector != null)) {
+                throw new IllegalArgumentException(
+                        "--manifests cannot be combined with --kubeconfig, --context, --namespace or --label-selector");
+            }
+            if (context != null && kubeconfig == null) {
+                throw new IllegalArgumentException("--context needs --kubeconfig");
+            }
+            kube = new KubeOptions(kubeconfig, context, new InformerScope(namespaces, labelSelector),
+                    Durations.parse("--startup-timeout", startupTimeout));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
+        return new ServerConfig(manifests, InetAddress.getByName(bind), port, httpPort, threads, zone, kube);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

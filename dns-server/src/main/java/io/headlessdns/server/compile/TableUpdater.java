@@ -9,6 +9,7 @@ import io.headlessdns.server.table.NameKey;
 import io.headlessdns.server.table.RecordTable;
 import io.headlessdns.server.table.TableWriter;
 import io.headlessdns.server.table.Zone;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +32,18 @@ public final class TableUpdater implements ClusterListener {
     private final RecordTable table;
     private final TableWriter writer;
     private final Clock clock;
+    private final ProgrammingLatency latency;
     private final Map<Object, String> lastError = new java.util.HashMap<>();
     private volatile boolean synced;
     private long serial;
 
     public TableUpdater(RecordCompiler compiler, RecordTable table, Clock clock) {
+        this(compiler, table, clock, new ProgrammingLatency(new SimpleMeterRegistry(), clock));
+    }
+
+    /** @param latency records DNS programming latency once a service's answers are published */
+    public TableUpdater(RecordCompiler compiler, RecordTable table, Clock clock, ProgrammingLatency latency) {
+        this.latency = latency;
         this.compiler = compiler;
         this.table = table;
         this.writer = new TableWriter(table);
@@ -74,11 +82,13 @@ public final class TableUpdater implements ClusterListener {
             return;
         }
         apply(service.key(), records);
+        latency.published(service, synced);
     }
 
     @Override
     public void serviceRemoved(ServiceKey key) {
         apply(key, Map.of());
+        latency.removed(key);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.Objects;
  * Everything the server is started with, validated. Built by {@code Main} from the command line and by
  * tests directly.
  *
+ * @param manifests files and folders to serve; when empty, the Kubernetes API described by {@code kube}
  * @param httpPort 0 picks a free port; -1 disables the HTTP listener (tests that do not need it)
  */
 public record ServerConfig(
@@ -18,12 +19,14 @@ public record ServerConfig(
         int port,
         int httpPort,
         int threads,
-        ZoneOptions zone) {
+        ZoneOptions zone,
+        KubeOptions kube) {
 
     public ServerConfig {
         manifests = List.copyOf(Objects.requireNonNull(manifests, "manifests"));
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(zone, "zone");
+        Objects.requireNonNull(kube, "kube");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be 0..65535, not " + port);
         }
@@ -33,5 +36,10 @@ public record ServerConfig(
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, not " + threads);
         }
+    }
+
+    /** A server with the in-cluster API defaults (they matter only when {@code manifests} is empty). */
+    public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone) {
+        this(manifests, bind, port, httpPort, threads, zone, KubeOptions.inCluster());
     }
 }
