@@ -3,6 +3,7 @@ package io.headlessdns.server;
 import io.headlessdns.server.compile.PodRecordMode;
 import io.headlessdns.server.compile.ZoneOptions;
 import io.headlessdns.server.config.ServerConfig;
+import io.netty.util.ResourceLeakDetector;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -53,6 +54,10 @@ public final class Main implements Callable<Integer> {
     int threads = Runtime.getRuntime().availableProcessors();
 
     public static void main(String[] args) {
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            // leak tracking samples buffers and allocates on the query path; it is for tests, not serving
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         System.exit(run(args));
     }
 
