@@ -1,11 +1,12 @@
 package io.headlessdns.server;
 
+import io.headlessdns.k8s.informer.InformerScope;
 import io.headlessdns.server.compile.PodRecordMode;
 import io.headlessdns.server.compile.ZoneOptions;
-import io.headlessdns.k8s.informer.InformerScope;
 import io.headlessdns.server.config.Durations;
 import io.headlessdns.server.config.KubeOptions;
 import io.headlessdns.server.config.ServerConfig;
+import io.netty.util.ResourceLeakDetector;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -75,6 +76,10 @@ public final class Main implements Callable<Integer> {
     int threads = Runtime.getRuntime().availableProcessors();
 
     public static void main(String[] args) {
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            // leak tracking samples buffers and allocates on the query path; it is for tests, not serving
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         System.exit(run(args));
     }
 
