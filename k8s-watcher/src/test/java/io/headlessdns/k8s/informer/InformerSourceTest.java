@@ -57,7 +57,12 @@ class InformerSourceTest {
             source.close();
         }
         kube.close();
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (IllegalStateException slowClose) {
+            // the mock server waits a bounded time for its connections to close; on a loaded machine that
+            // wait can run out after the test itself passed. Nothing of this test depends on it.
+        }
     }
 
     private void start(InformerScope scope, boolean pods) {
