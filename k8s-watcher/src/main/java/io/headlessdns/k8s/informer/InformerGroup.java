@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -34,7 +35,7 @@ final class InformerGroup<T extends HasMetadata> implements AutoCloseable {
             ResourceEventHandler<T> handler, BooleanSupplier closing) {
         this.kind = kind;
         this.namespaces = namespaces;
-        List<String> targets = namespaces.isEmpty() ? java.util.Collections.singletonList(null) : namespaces;
+        List<String> targets = namespaces.isEmpty() ? Collections.singletonList(null) : namespaces;
         for (String ns : targets) {
             SharedIndexInformer<T> informer = create.apply(ns);
             informer.exceptionHandler((started, t) -> {

@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class InformerSource implements ClusterSource {
     private static final Logger log = LoggerFactory.getLogger(InformerSource.class);
+    private static final long LIST_PAGE = 500;
 
     private final KubernetesClient client;
     private final InformerScope scope;
@@ -128,8 +129,9 @@ public final class InformerSource implements ClusterSource {
 
     private static <T> SharedIndexInformer<T> informer(Informable<T> op, Map<String, Function<T, List<String>>> indexers) {
         Informable<T> i = indexers.isEmpty() ? op : op.withIndexers(indexers);
-        // no periodic resync: the level-triggered assembler needs only real changes
-        return i.runnableInformer(0);
+        // lists come in pages, so a relist of a large cluster does not hold one huge response in memory
+        // (kubernetes#139117); no periodic resync: the level-triggered assembler needs only real changes
+        return i.withLimit(LIST_PAGE).runnableInformer(0);
     }
 
     private static <T extends HasMetadata, K> ResourceEventHandler<T> handler(Function<T, K> key, Consumer<K> refresh) {
