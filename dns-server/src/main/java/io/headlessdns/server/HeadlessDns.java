@@ -1,7 +1,6 @@
 package io.headlessdns.server;
 
 import io.headlessdns.k8s.informer.InformerSource;
-import io.headlessdns.k8s.informer.KubeClients;
 import io.headlessdns.k8s.manifest.ManifestSource;
 import io.headlessdns.k8s.model.ClusterSource;
 import io.headlessdns.server.compile.PodRecordMode;
@@ -82,7 +81,7 @@ public final class HeadlessDns implements AutoCloseable {
             return new ManifestSource(config.manifests());
         }
         KubeOptions kube = config.kube();
-        return new InformerSource(KubeClients.connect(kube.kubeconfig(), kube.context()), kube.scope(),
+        return InformerSource.connect(kube.kubeconfig(), kube.context(), kube.scope(),
                 config.zone().podRecords() == PodRecordMode.VERIFIED, kube.startupTimeout());
     }
 

@@ -13,6 +13,8 @@ import io.headlessdns.k8s.model.ClusterListener;
 import io.headlessdns.k8s.model.ClusterSource;
 import io.headlessdns.k8s.model.ServiceKey;
 import io.headlessdns.k8s.shrink.ShrinkRules;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +70,15 @@ public final class InformerSource implements ClusterSource {
         });
         executor.setRemoveOnCancelPolicy(true);
         this.listenerThread = executor;
+    }
+
+    /**
+     * A source on the API a kubeconfig describes, or the in-cluster API when {@code kubeconfig} is null;
+     * the way in for callers that must not see fabric8 types (dns-server).
+     */
+    public static InformerSource connect(Path kubeconfig, String context, InformerScope scope, boolean watchPods,
+            Duration startupTimeout) throws IOException {
+        return new InformerSource(KubeClients.connect(kubeconfig, context), scope, watchPods, startupTimeout);
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Builds the API client: from a kubeconfig file (and context) when given, else the in-cluster config. */
-public final class KubeClients {
+final class KubeClients {
 
     private KubeClients() {
     }
@@ -18,7 +18,7 @@ public final class KubeClients {
      *                   service account token and {@code KUBERNETES_SERVICE_HOST} (in-cluster config)
      * @param context    a context of that kubeconfig, or null for its current-context
      */
-    public static KubernetesClient connect(Path kubeconfig, String context) throws IOException {
+    static KubernetesClient connect(Path kubeconfig, String context) throws IOException {
         Config config;
         if (kubeconfig != null) {
             if (!Files.isReadable(kubeconfig)) {
