@@ -1,6 +1,7 @@
 package io.headlessdns.server;
 
 import io.headlessdns.server.compile.PodRecordMode;
+import io.headlessdns.server.compile.PtrPolicy;
 import io.headlessdns.server.compile.ZoneOptions;
 import io.headlessdns.server.config.ServerConfig;
 import io.netty.util.ResourceLeakDetector;
@@ -50,6 +51,26 @@ public final class Main implements Callable<Integer> {
             description = "a-b-c-d.<ns>.pod.<zone> records: disabled, insecure (any address, kubeadm's default) or verified (only IPs of known pods) (default: ${DEFAULT-VALUE}).")
     String podRecords;
 
+    @Option(names = "--ttl-service", paramLabel = "SECONDS", description = "TTL of a service's own A/AAAA/CNAME (default: --ttl).")
+    Integer ttlService;
+
+    @Option(names = "--ttl-pod", paramLabel = "SECONDS", description = "TTL of per-pod names: <hostname>.<svc>... and pod records (default: --ttl).")
+    Integer ttlPod;
+
+    @Option(names = "--ttl-srv", paramLabel = "SECONDS", description = "TTL of SRV records (default: --ttl).")
+    Integer ttlSrv;
+
+    @Option(names = "--ttl-ptr", paramLabel = "SECONDS", description = "TTL of PTR records (default: --ttl).")
+    Integer ttlPtr;
+
+    @Option(names = "--ptr-policy", paramLabel = "POLICY", defaultValue = "all",
+            description = "PTR for an IP behind several services: all (one per service, as CoreDNS) or hostname-first (one, preferring the StatefulSet pod's name) (default: ${DEFAULT-VALUE}).")
+    String ptrPolicy;
+
+    @Option(names = "--publish-pod-names-before-ready",
+            description = "Answer <hostname>.<svc>... as soon as the endpoint has an address, before it is ready; the service's own A/AAAA and SRV stay ready-only.")
+    boolean publishPodNamesBeforeReady;
+
     @Option(names = "--threads", paramLabel = "N", description = "Event loop threads (default: number of CPUs).")
     int threads = Runtime.getRuntime().availableProcessors();
 
@@ -93,11 +114,17 @@ public final class Main implements Callable<Integer> {
     ServerConfig config() throws Exception {
         ZoneOptions zone;
         try {
-            zone = new ZoneOptions(clusterDomain, ttl, negativeTtl, PodRecordMode.parse(podRecords));
+            ZoneOptions.RecordTtls ttls = new ZoneOptions.RecordTtls(orTtl(ttlService), orTtl(ttlPod), orTtl(ttlSrv), orTtl(ttlPtr));
+            zone = new ZoneOptions(clusterDomain, ttl, negativeTtl, PodRecordMode.parse(podRecords), ttls,
+                    PtrPolicy.parse(ptrPolicy), publishPodNamesBeforeReady);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
         return new ServerConfig(manifests, InetAddress.getByName(bind), port, httpPort, threads, zone);
+    }
+
+    private int orTtl(Integer specific) {
+        return specific != null ? specific : ttl;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -38,7 +38,7 @@ public final class TableUpdater implements ClusterListener {
     public TableUpdater(RecordCompiler compiler, RecordTable table, Clock clock) {
         this.compiler = compiler;
         this.table = table;
-        this.writer = new TableWriter(table);
+        this.writer = new TableWriter(table, compiler.options().ptrPolicy());
         this.clock = clock;
         bumpSerial();
     }

@@ -40,7 +40,7 @@ public final class QueryEngine {
     public QueryEngine(RecordTable table, ZoneOptions options, QueryCounters counters, BooleanSupplier ready) {
         this.table = table;
         this.podRecords = options.podRecords();
-        this.podTtl = options.ttl();
+        this.podTtl = options.ttls().pod();
         this.counters = counters;
         this.ready = ready;
     }
