@@ -6,15 +6,18 @@ import io.headlessdns.server.compile.RecordCompiler;
 import io.headlessdns.server.compile.TableUpdater;
 import io.headlessdns.server.config.ServerConfig;
 import io.headlessdns.server.http.HttpEndpoints;
+import io.headlessdns.server.metrics.DnsCollector;
+import io.headlessdns.server.metrics.ServerMetrics;
 import io.headlessdns.server.query.QueryCounters;
 import io.headlessdns.server.query.QueryEngine;
+import io.headlessdns.server.query.QueryLog;
 import io.headlessdns.server.table.RecordTable;
 import io.headlessdns.server.transport.DnsServer;
 import io.headlessdns.server.transport.EngineProvider;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * One running server: cluster source -> table updater -> record table -> query engines -> UDP/TCP
  * listeners, plus the HTTP endpoints. {@link #start} brings them up in that order (so the first
  * answer already reflects the whole cluster) and throws with the cause if any fails; {@link #close}
- * takes them down in reverse and is idempotent.
+ * takes them down in reverse and is idempotent. {@link #shutdown} is the graceful way: not ready at
+ * once, DNS answering on for the lame-duck period, then close (CoreDNS's health plugin {@code lameduck}).
  */
 public final class HeadlessDns implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HeadlessDns.class);
@@ -30,7 +34,8 @@ public final class HeadlessDns implements AutoCloseable {
     private final ServerConfig config;
     private final QueryCounters counters = new QueryCounters();
     /** Every part registers its meters here; /metrics scrapes it. */
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ServerMetrics metrics;
+    private final QueryLog queryLog;
     private final TableUpdater updater;
     private volatile boolean shuttingDown;
     private ClusterSource source;
@@ -41,24 +46,41 @@ public final class HeadlessDns implements AutoCloseable {
         this.config = config;
         RecordTable table = TableUpdater.newTable(config.zone());
         this.updater = new TableUpdater(new RecordCompiler(config.zone()), table, Clock.systemUTC());
+        this.metrics = new ServerMetrics(config.metrics(), version());
+        this.metrics.bindServer(updater, counters);
+        this.queryLog = config.logQueries() > 0 ? new QueryLog(config.logQueries()) : null;
+    }
+
+    /** The version of this build (the jar's Implementation-Version), or "development". */
+    public static String version() {
+        String v = HeadlessDns.class.getPackage().getImplementationVersion();
+        return v == null ? "development" : v;
     }
 
     public synchronized void start() throws Exception {
         try {
+            log.info("headless-dns {} on Java {}, zone {}, metrics {}, lameduck {}s, query log {}", version(),
+                    Runtime.version(), config.zone().clusterDomain(), config.metrics() ? "on" : "off",
+                    config.lameduck().toSeconds(), config.logQueries() > 0 ? "1 in " + config.logQueries() : "off");
             source = new ManifestSource(config.manifests());
             source.start(updater);
-            log.info("source: {}, {} names served", source.describe(), updater.table().size());
-            EngineProvider engines = new EngineProvider(
-                    () -> new QueryEngine(updater.table(), config.zone(), counters, updater::isSynced));
+            log.info("source: {}, synced: {}, {} names served, {} services, {} pods", source.describe(),
+                    updater.isSynced(), updater.table().size(), updater.events(TableUpdater.Event.SERVICE_CHANGED),
+                    updater.events(TableUpdater.Event.POD_CHANGED));
+            EngineProvider engines = new EngineProvider(() -> new QueryEngine(updater.table(), config.zone(), counters,
+                    updater::isSynced, metrics.dns(), queryLog));
             dns = new DnsServer(new InetSocketAddress(config.bind(), config.port()), config.threads(), engines);
             dns.start();
+            DnsServer bound = dns;
+            metrics.bindDns(DnsCollector.serverLabel(config.bind(), dns.port()), bound::panics);
             log.info("DNS on {}:{} (UDP and TCP, {}, {} threads), zone {}, pod records {}",
                     config.bind().getHostAddress(), dns.port(), dns.transport(), config.threads(),
                     config.zone().clusterDomain(), config.zone().podRecords());
             if (config.httpPort() >= 0) {
-                http = new HttpEndpoints(new InetSocketAddress(config.bind(), config.httpPort()), this::ready, registry);
+                http = new HttpEndpoints(new InetSocketAddress(config.bind(), config.httpPort()), this::ready,
+                        metrics::scrape, updater.table());
                 http.start();
-                log.info("HTTP on {}:{} (/metrics, /health, /ready)", config.bind().getHostAddress(), http.port());
+                log.info("HTTP on {}:{} (/metrics, /health, /ready, /records)", config.bind().getHostAddress(), http.port());
             }
         } catch (Exception e) {
             close();
@@ -80,7 +102,26 @@ public final class HeadlessDns implements AutoCloseable {
     }
 
     public PrometheusMeterRegistry registry() {
-        return registry;
+        return metrics.registry();
+    }
+
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Graceful stop: /ready turns 503 at once (so Kubernetes takes this pod out of the DNS service's
+     * endpoints), DNS keeps answering for {@code lameduck} while clients and kube-proxy catch up, then
+     * everything closes.
+     */
+    public void shutdown(Duration lameduck) throws InterruptedException {
+        shuttingDown = true;
+        if (!lameduck.isZero()) {
+            log.info("shutting down: not ready; answering DNS for {} s more (lame duck)", lameduck.toSeconds());
+            Thread.sleep(lameduck.toMillis());
+        }
+        close();
+        log.info("stopped");
     }
 
     public QueryCounters counters() {
@@ -106,5 +147,9 @@ public final class HeadlessDns implements AutoCloseable {
             source.close();
             source = null;
         }
+        if (queryLog != null) {
+            queryLog.close();
+        }
+        metrics.close();
     }
 }
