@@ -32,18 +32,27 @@ public final class HeadlessDns implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HeadlessDns.class);
 
     private final ServerConfig config;
+    private final java.util.function.Function<ServerConfig, ClusterSource> sources;
     private final QueryCounters counters = new QueryCounters();
     /** Every part registers its meters here; /metrics scrapes it. */
     private final ServerMetrics metrics;
     private final QueryLog queryLog;
     private final TableUpdater updater;
     private volatile boolean shuttingDown;
+    /** Set once the DNS listeners are bound: ready needs them, and HTTP starts before them. */
+    private volatile boolean listening;
     private ClusterSource source;
     private DnsServer dns;
     private HttpEndpoints http;
 
     public HeadlessDns(ServerConfig config) {
+        this(config, c -> new ManifestSource(c.manifests()));
+    }
+
+    /** @param sources makes the cluster source from the configuration (tests pass their own) */
+    public HeadlessDns(ServerConfig config, java.util.function.Function<ServerConfig, ClusterSource> sources) {
         this.config = config;
+        this.sources = sources;
         RecordTable table = TableUpdater.newTable(config.zone());
         this.updater = new TableUpdater(new RecordCompiler(config.zone()), table, Clock.systemUTC());
         this.metrics = new ServerMetrics(config.metrics(), version());
@@ -62,35 +71,35 @@ public final class HeadlessDns implements AutoCloseable {
             log.info("headless-dns {} on Java {}, zone {}, metrics {}, lameduck {}s, query log {}", version(),
                     Runtime.version(), config.zone().clusterDomain(), config.metrics() ? "on" : "off",
                     config.lameduck().toSeconds(), config.logQueries() > 0 ? "1 in " + config.logQueries() : "off");
-            source = new ManifestSource(config.manifests());
-            source.start(updater);
-            log.info("source: {}, synced: {}, {} names served, {} services, {} pods", source.describe(),
-                    updater.isSynced(), updater.table().size(), updater.events(TableUpdater.Event.SERVICE_CHANGED),
-                    updater.events(TableUpdater.Event.POD_CHANGED));
-            EngineProvider engines = new EngineProvider(() -> new QueryEngine(updater.table(), config.zone(), counters,
-                    updater::isSynced, metrics.dns(), queryLog));
-            dns = new DnsServer(new InetSocketAddress(config.bind(), config.port()), config.threads(), engines);
-            dns.start();
-            DnsServer bound = dns;
-            metrics.bindDns(DnsCollector.serverLabel(config.bind(), dns.port()), bound::panics);
-            log.info("DNS on {}:{} (UDP and TCP, {}, {} threads), zone {}, pod records {}",
-                    config.bind().getHostAddress(), dns.port(), dns.transport(), config.threads(),
-                    config.zone().clusterDomain(), config.zone().podRecords());
+            // HTTP first, so /ready says 503 (and /health 200) while the source is still syncing
             if (config.httpPort() >= 0) {
                 http = new HttpEndpoints(new InetSocketAddress(config.bind(), config.httpPort()), this::ready,
                         metrics::scrape, updater.table());
                 http.start();
                 log.info("HTTP on {}:{} (/metrics, /health, /ready, /records)", config.bind().getHostAddress(), http.port());
             }
+            source = sources.apply(config);
+            source.start(updater);
+            log.info("source: {} ({})", source.describe(), updater.isSynced() ? "synced" : "syncing");
+            EngineProvider engines = new EngineProvider(() -> new QueryEngine(updater.table(), config.zone(), counters,
+                    updater::isSynced, metrics.dns(), queryLog));
+            dns = new DnsServer(new InetSocketAddress(config.bind(), config.port()), config.threads(), engines);
+            dns.start();
+            DnsServer bound = dns;
+            metrics.bindDns(DnsCollector.serverLabel(config.bind(), dns.port()), bound::panics);
+            listening = true;
+            log.info("DNS on {}:{} (UDP and TCP, {}, {} threads), zone {}, pod records {}",
+                    config.bind().getHostAddress(), dns.port(), dns.transport(), config.threads(),
+                    config.zone().clusterDomain(), config.zone().podRecords());
         } catch (Exception e) {
             close();
             throw e;
         }
     }
 
-    /** Ready: the source has synced and the server is not shutting down. */
+    /** Ready: the source has synced, DNS is listening, and the server is not shutting down. */
     public boolean ready() {
-        return updater.isSynced() && !shuttingDown;
+        return updater.isSynced() && listening && !shuttingDown;
     }
 
     public int dnsPort() {

@@ -127,6 +127,8 @@ public final class TableUpdater implements ClusterListener {
     public void synced() {
         event(Event.SYNCED);
         synced = true;
+        log.info("cluster synced: {} names served ({} services, {} pods, {} namespaces delivered)", table.size(),
+                events(Event.SERVICE_CHANGED), events(Event.POD_CHANGED), events(Event.NAMESPACE_CHANGED));
     }
 
     /** Listener calls of one kind so far. */
