@@ -86,7 +86,14 @@ public final class HeadlessDns implements AutoCloseable {
             dns = new DnsServer(new InetSocketAddress(config.bind(), config.port()), config.threads(), engines);
             dns.start();
             DnsServer bound = dns;
-            metrics.bindDns(DnsCollector.serverLabel(config.bind(), dns.port()), bound::panics);
+            java.util.List<String> plugins = new java.util.ArrayList<>(java.util.List.of("kubernetes"));
+            if (http != null) {
+                plugins.addAll(java.util.List.of("prometheus", "health", "ready"));
+            }
+            if (queryLog != null) {
+                plugins.add("log");
+            }
+            metrics.bindDns(DnsCollector.serverLabel(config.bind(), dns.port()), bound::panics, plugins);
             listening = true;
             log.info("DNS on {}:{} (UDP and TCP, {}, {} threads), zone {}, pod records {}",
                     config.bind().getHostAddress(), dns.port(), dns.transport(), config.threads(),

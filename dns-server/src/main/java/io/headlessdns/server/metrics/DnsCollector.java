@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.LongAdder;
  * the default Kubernetes Corefile; {@code server} is "dns://[bind]:port" like CoreDNS's.
  */
 public final class DnsCollector implements MultiCollector {
-    static final String ZONE = ".";
-    static final String VIEW = "";
+    public static final String ZONE = ".";
+    public static final String VIEW = "";
 
     private final DnsMetrics m;
     private final String server;

@@ -69,10 +69,19 @@ public final class ServerMetrics implements AutoCloseable {
         return dns;
     }
 
-    /** Registers the DNS families once the listener's port is known. */
-    public void bindDns(String serverLabel, LongSupplier panics) {
+    /**
+     * Registers the DNS families once the listener's port is known, and {@code coredns_plugin_enabled}
+     * for the CoreDNS plugins whose job this server does (the dashboard counts them).
+     */
+    public void bindDns(String serverLabel, LongSupplier panics, java.util.List<String> plugins) {
         if (dns != null) {
             registry.getPrometheusRegistry().register(new DnsCollector(dns, serverLabel, panics));
+        }
+        for (String plugin : plugins) {
+            Gauge.builder("coredns.plugin.enabled", () -> 1)
+                    .description("A metric that indicates whether a plugin is enabled on per server and zone basis.")
+                    .tag("server", serverLabel).tag("zone", DnsCollector.ZONE).tag("view", DnsCollector.VIEW)
+                    .tag("name", plugin).register(registry);
         }
     }
 
