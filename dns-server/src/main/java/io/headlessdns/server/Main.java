@@ -5,6 +5,7 @@ import io.headlessdns.server.compile.ZoneOptions;
 import io.headlessdns.server.config.EnvironmentDefaults;
 import io.headlessdns.server.config.LogFormat;
 import io.headlessdns.server.config.ServerConfig;
+import io.netty.util.ResourceLeakDetector;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -74,6 +75,10 @@ public final class Main implements Callable<Integer> {
     int logQueries;
 
     public static void main(String[] args) {
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            // leak tracking samples buffers and allocates on the query path; it is for tests, not serving
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         System.exit(run(args));
     }
 
