@@ -47,7 +47,7 @@ public final class DnsCollector implements MultiCollector {
         out.add(requests());
         out.add(responses());
         out.add(durations());
-        out.add(sizes("coredns_dns_request_size_bytes", "Size of the EDNS0 UDP buffer in bytes (64K for TCP) per zone and protocol.",
+        out.add(sizes("coredns_dns_request_size_bytes", "Size of the request in bytes.",
                 m.requestSizes, m.requestBytes));
         out.add(sizes("coredns_dns_response_size_bytes", "Size of the returned response in bytes.",
                 m.responseSizes, m.responseBytes));
