@@ -11,6 +11,10 @@ import java.util.Objects;
  * tests directly.
  *
  * @param httpPort 0 picks a free port; -1 disables the HTTP listener (tests that do not need it)
+ * @param metrics whether queries are metered (CoreDNS's coredns_dns_* families); off only to measure
+ *     what metering costs
+ * @param lameduck how long DNS keeps answering after a shutdown starts, with /ready already 503
+ * @param logQueries log one query in this many (0: none), off the event loop
  */
 public record ServerConfig(
         List<Path> manifests,
@@ -18,7 +22,15 @@ public record ServerConfig(
         int port,
         int httpPort,
         int threads,
-        ZoneOptions zone) {
+        ZoneOptions zone,
+        boolean metrics,
+        java.time.Duration lameduck,
+        int logQueries) {
+
+    /** Metrics on, no lame duck, no query log: what tests and embedders usually want. */
+    public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone) {
+        this(manifests, bind, port, httpPort, threads, zone, true, java.time.Duration.ZERO, 0);
+    }
 
     public ServerConfig {
         manifests = List.copyOf(Objects.requireNonNull(manifests, "manifests"));
@@ -29,6 +41,13 @@ public record ServerConfig(
         }
         if (httpPort < -1 || httpPort > 65535) {
             throw new IllegalArgumentException("--http-port must be 0..65535, not " + httpPort);
+        }
+        Objects.requireNonNull(lameduck, "lameduck");
+        if (lameduck.isNegative()) {
+            throw new IllegalArgumentException("--lameduck must not be negative, not " + lameduck.toSeconds());
+        }
+        if (logQueries < 0) {
+            throw new IllegalArgumentException("--log-queries must be 0 (off) or N (1 in N), not " + logQueries);
         }
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, not " + threads);
