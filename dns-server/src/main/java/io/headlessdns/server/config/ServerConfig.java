@@ -12,6 +12,11 @@ import java.util.Objects;
  *
  * @param manifests files and folders to serve; when empty, the Kubernetes API described by {@code kube}
  * @param httpPort 0 picks a free port; -1 disables the HTTP listener (tests that do not need it)
+ * @param metrics whether queries are metered (CoreDNS's coredns_dns_* families); off only to measure
+ *     what metering costs
+ * @param lameduck how long DNS keeps answering after a shutdown starts, with /ready already 503
+ * @param logQueries log one query in this many (0: none), off the event loop
+ * @param kube how to reach and scope the Kubernetes API (used when {@code manifests} is empty)
  */
 public record ServerConfig(
         List<Path> manifests,
@@ -20,7 +25,27 @@ public record ServerConfig(
         int httpPort,
         int threads,
         ZoneOptions zone,
+        boolean metrics,
+        java.time.Duration lameduck,
+        int logQueries,
         KubeOptions kube) {
+
+    /** Metrics on, no lame duck, no query log, in-cluster API defaults: what tests and embedders usually want. */
+    public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone) {
+        this(manifests, bind, port, httpPort, threads, zone, true, java.time.Duration.ZERO, 0);
+    }
+
+    /** With the in-cluster API defaults (they matter only when {@code manifests} is empty). */
+    public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone,
+            boolean metrics, java.time.Duration lameduck, int logQueries) {
+        this(manifests, bind, port, httpPort, threads, zone, metrics, lameduck, logQueries, KubeOptions.inCluster());
+    }
+
+    /** Metrics on, no lame duck, no query log, serving the Kubernetes API as {@code kube} says. */
+    public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone,
+            KubeOptions kube) {
+        this(manifests, bind, port, httpPort, threads, zone, true, java.time.Duration.ZERO, 0, kube);
+    }
 
     public ServerConfig {
         manifests = List.copyOf(Objects.requireNonNull(manifests, "manifests"));
@@ -33,13 +58,15 @@ public record ServerConfig(
         if (httpPort < -1 || httpPort > 65535) {
             throw new IllegalArgumentException("--http-port must be 0..65535, not " + httpPort);
         }
+        Objects.requireNonNull(lameduck, "lameduck");
+        if (lameduck.isNegative()) {
+            throw new IllegalArgumentException("--lameduck must not be negative, not " + lameduck.toSeconds());
+        }
+        if (logQueries < 0) {
+            throw new IllegalArgumentException("--log-queries must be 0 (off) or N (1 in N), not " + logQueries);
+        }
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, not " + threads);
         }
-    }
-
-    /** A server with the in-cluster API defaults (they matter only when {@code manifests} is empty). */
-    public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone) {
-        this(manifests, bind, port, httpPort, threads, zone, KubeOptions.inCluster());
     }
 }

@@ -48,6 +48,7 @@ public final class DnsServer implements AutoCloseable {
     private final int threads;
     private final EngineProvider engines;
     private final LongAdder transportErrors = new LongAdder();
+    private final Panics panics = new Panics();
     private final List<Channel> channels = new ArrayList<>();
     private EventLoopGroup group;
     private boolean epoll;
@@ -70,12 +71,12 @@ public final class DnsServer implements AutoCloseable {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new TcpInitializer(new TcpQueryHandler(engines, transportErrors)))
+                    .childHandler(new TcpInitializer(new TcpQueryHandler(engines, transportErrors, panics)))
                     .bind(bind).sync().channel();
             channels.add(tcp);
             port = ((InetSocketAddress) tcp.localAddress()).getPort();
             InetSocketAddress udpAddress = new InetSocketAddress(bind.getAddress(), port);
-            UdpQueryHandler udpHandler = new UdpQueryHandler(engines, transportErrors);
+            UdpQueryHandler udpHandler = new UdpQueryHandler(engines, transportErrors, panics);
             Bootstrap udp = new Bootstrap()
                     .group(group)
                     .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
@@ -106,6 +107,11 @@ public final class DnsServer implements AutoCloseable {
 
     public String transport() {
         return epoll ? "epoll" : "nio";
+    }
+
+    /** Queries whose handling threw (CoreDNS's coredns_panics_total). */
+    public long panics() {
+        return panics.count();
     }
 
     /** Socket errors and broken TCP frames seen so far. */

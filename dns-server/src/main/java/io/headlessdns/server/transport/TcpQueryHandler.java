@@ -5,6 +5,8 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -16,15 +18,24 @@ import java.util.concurrent.atomic.LongAdder;
 final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private final EngineProvider engines;
     private final LongAdder errors;
+    private final Panics panics;
 
-    TcpQueryHandler(EngineProvider engines, LongAdder errors) {
+    TcpQueryHandler(EngineProvider engines, LongAdder errors, Panics panics) {
         this.engines = engines;
         this.errors = errors;
+        this.panics = panics;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-        ByteBuf response = engines.get().respond(frame, ctx.alloc(), true);
+        boolean ipv6 = ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() instanceof Inet6Address;
+        ByteBuf response;
+        try {
+            response = engines.get().respond(frame, ctx.alloc(), true, ipv6);
+        } catch (RuntimeException bug) {
+            panics.record(bug); // never expected: count it and drop the connection, as for a dropped query
+            response = null;
+        }
         if (response == null) {
             ctx.close();
             return;

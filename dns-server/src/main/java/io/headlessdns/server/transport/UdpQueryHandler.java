@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import java.net.Inet6Address;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,15 +20,24 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
 
     private final EngineProvider engines;
     private final LongAdder errors;
+    private final Panics panics;
 
-    UdpQueryHandler(EngineProvider engines, LongAdder errors) {
+    UdpQueryHandler(EngineProvider engines, LongAdder errors, Panics panics) {
         this.engines = engines;
         this.errors = errors;
+        this.panics = panics;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-        ByteBuf response = engines.get().respond(packet.content(), ctx.alloc(), false);
+        boolean ipv6 = packet.sender().getAddress() instanceof Inet6Address;
+        ByteBuf response;
+        try {
+            response = engines.get().respond(packet.content(), ctx.alloc(), false, ipv6);
+        } catch (RuntimeException bug) {
+            panics.record(bug); // the engine never throws by design; if it does, count it and drop the query
+            return;
+        }
         if (response != null) {
             ctx.write(new DatagramPacket(response, packet.sender()), ctx.voidPromise());
         }
