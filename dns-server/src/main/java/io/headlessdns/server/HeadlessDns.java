@@ -5,6 +5,7 @@ import io.headlessdns.k8s.model.ClusterSource;
 import io.headlessdns.server.compile.RecordCompiler;
 import io.headlessdns.server.compile.TableUpdater;
 import io.headlessdns.server.config.ServerConfig;
+import io.headlessdns.server.forward.Forwarder;
 import io.headlessdns.server.http.HttpEndpoints;
 import io.headlessdns.server.query.QueryCounters;
 import io.headlessdns.server.query.QueryEngine;
@@ -35,6 +36,7 @@ public final class HeadlessDns implements AutoCloseable {
     private volatile boolean shuttingDown;
     private ClusterSource source;
     private DnsServer dns;
+    private Forwarder forwarder;
     private HttpEndpoints http;
 
     public HeadlessDns(ServerConfig config) {
@@ -48,10 +50,20 @@ public final class HeadlessDns implements AutoCloseable {
             source = new ManifestSource(config.manifests());
             source.start(updater);
             log.info("source: {}, {} names served", source.describe(), updater.table().size());
+            boolean forwarding = config.forward().enabled();
+            if (forwarding) {
+                forwarder = new Forwarder(config.forward(), registry, "dns://:" + config.port());
+            }
             EngineProvider engines = new EngineProvider(
-                    () -> new QueryEngine(updater.table(), config.zone(), counters, updater::isSynced));
-            dns = new DnsServer(new InetSocketAddress(config.bind(), config.port()), config.threads(), engines);
+                    () -> new QueryEngine(updater.table(), config.zone(), counters, updater::isSynced, forwarding));
+            dns = new DnsServer(new InetSocketAddress(config.bind(), config.port()), config.threads(), engines, forwarder);
             dns.start();
+            if (forwarder != null) {
+                forwarder.checkLoops(); // throws, naming the upstream, if our queries come back to us
+                log.info("forwarding to {}{}, cache of {} entries", config.forward().upstreams(),
+                        config.forward().stubDomains().isEmpty() ? "" : ", stub domains " + config.forward().stubDomains(),
+                        config.forward().cacheSize());
+            }
             log.info("DNS on {}:{} (UDP and TCP, {}, {} threads), zone {}, pod records {}",
                     config.bind().getHostAddress(), dns.port(), dns.transport(), config.threads(),
                     config.zone().clusterDomain(), config.zone().podRecords());
@@ -87,6 +99,11 @@ public final class HeadlessDns implements AutoCloseable {
         return counters;
     }
 
+    /** The forwarder, or null when nothing is forwarded (or before start). */
+    public Forwarder forwarder() {
+        return forwarder;
+    }
+
     public TableUpdater updater() {
         return updater;
     }
@@ -101,6 +118,10 @@ public final class HeadlessDns implements AutoCloseable {
         if (dns != null) {
             dns.close();
             dns = null;
+        }
+        if (forwarder != null) {
+            forwarder.close();
+            forwarder = null;
         }
         if (source != null) {
             source.close();

@@ -1,6 +1,7 @@
 package io.headlessdns.server.config;
 
 import io.headlessdns.server.compile.ZoneOptions;
+import io.headlessdns.server.forward.ForwardOptions;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,12 +19,19 @@ public record ServerConfig(
         int port,
         int httpPort,
         int threads,
-        ZoneOptions zone) {
+        ZoneOptions zone,
+        ForwardOptions forward) {
+
+    /** Without forwarding: out-of-zone queries get REFUSED. */
+    public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone) {
+        this(manifests, bind, port, httpPort, threads, zone, ForwardOptions.NONE);
+    }
 
     public ServerConfig {
         manifests = List.copyOf(Objects.requireNonNull(manifests, "manifests"));
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(zone, "zone");
+        Objects.requireNonNull(forward, "forward");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be 0..65535, not " + port);
         }

@@ -10,6 +10,7 @@ import io.headlessdns.server.wire.Header;
 import io.headlessdns.server.wire.RecordType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -22,11 +23,20 @@ import java.util.function.BooleanSupplier;
  * the transport (truncation is a result, not an error).
  */
 public final class QueryEngine {
+    /**
+     * Returned by {@link #respond} for {@link Outcome#FORWARD}: the transport passes the query to the
+     * forwarder, which reads the parsed question from this engine ({@link #questionName} and friends)
+     * before the next query. Compared by identity; never written or released.
+     */
+    public static final ByteBuf FORWARD = Unpooled.unreleasableBuffer(Unpooled.directBuffer(0, 0));
+
     private final RecordTable table;
     private final PodRecordMode podRecords;
     private final int podTtl;
     private final QueryCounters counters;
     private final BooleanSupplier ready;
+    /** Whether names outside the zones go to an upstream (else REFUSED, DESIGN section 3). */
+    private final boolean forwarding;
     private final Question q = new Question();
     private final ResponseWriter writer = new ResponseWriter();
 
@@ -38,6 +48,12 @@ public final class QueryEngine {
     private int podAddressLength;
 
     public QueryEngine(RecordTable table, ZoneOptions options, QueryCounters counters, BooleanSupplier ready) {
+        this(table, options, counters, ready, false);
+    }
+
+    public QueryEngine(RecordTable table, ZoneOptions options, QueryCounters counters, BooleanSupplier ready,
+                       boolean forwarding) {
+        this.forwarding = forwarding;
         this.table = table;
         this.podRecords = options.podRecords();
         this.podTtl = options.ttl();
@@ -72,6 +88,22 @@ public final class QueryEngine {
         if (outcome == Outcome.DROPPED) {
             return null;
         }
+        if (outcome == Outcome.FORWARD) {
+            return FORWARD;
+        }
+        return write(query, alloc, tcp, outcome);
+    }
+
+    /**
+     * A REFUSED response to the query last passed to {@link #respond}, which returned {@link #FORWARD}:
+     * for clients that may not use the forwarder (not an open resolver) and for queries over the cap.
+     */
+    public ByteBuf refuse(ByteBuf query, ByteBufAllocator alloc, boolean tcp) {
+        answer = null;
+        return write(query, alloc, tcp, Outcome.REFUSED);
+    }
+
+    private ByteBuf write(ByteBuf query, ByteBufAllocator alloc, boolean tcp, Outcome outcome) {
         int limit = tcp ? 65535 : q.edns ? Math.max(Header.CLASSIC_UDP_PAYLOAD, Math.min(q.udpPayload, Header.EDNS_UDP_PAYLOAD))
                 : Header.CLASSIC_UDP_PAYLOAD;
         ByteBuf out = writer.write(query, q, outcome, answer, zone, podAddress, podAddressLength, podTtl, limit, tcp, alloc);
@@ -108,7 +140,7 @@ public final class QueryEngine {
         }
         zone = table.zoneOf(q.name.buffer(), q.nameLength, q.labelOffsets, q.labelCount);
         if (zone == null || !zone.authoritative()) {
-            return Outcome.REFUSED;
+            return forwarding ? Outcome.FORWARD : Outcome.REFUSED;
         }
         if (!ready.getAsBoolean()) {
             return Outcome.SERVFAIL;
@@ -118,5 +150,44 @@ public final class QueryEngine {
                     || q.qtype == RecordType.ANY ? Outcome.HIT : Outcome.NODATA;
         }
         return Outcome.NXDOMAIN;
+    }
+
+    /** The last query's name in lower-case wire form (valid up to {@link #questionNameLength}). */
+    public byte[] questionName() {
+        return q.name.buffer();
+    }
+
+    public int questionNameLength() {
+        return q.nameLength;
+    }
+
+    public int questionType() {
+        return q.qtype;
+    }
+
+    public int questionClass() {
+        return q.qclass;
+    }
+
+    /** Header flags of the last query. */
+    public int queryFlags() {
+        return q.flags;
+    }
+
+    /** Length of the last query's question section (name, type, class), which starts at offset 12. */
+    public int questionSectionLength() {
+        return q.sectionLength;
+    }
+
+    public boolean edns() {
+        return q.edns;
+    }
+
+    public int udpPayload() {
+        return q.udpPayload;
+    }
+
+    public boolean dnssecOk() {
+        return q.dnssecOk;
     }
 }

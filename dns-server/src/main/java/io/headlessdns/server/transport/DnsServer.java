@@ -1,5 +1,6 @@
 package io.headlessdns.server.transport;
 
+import io.headlessdns.server.forward.Forwarder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -42,6 +43,7 @@ public final class DnsServer implements AutoCloseable {
     private final InetSocketAddress bind;
     private final int threads;
     private final EngineProvider engines;
+    private final Forwarder forwarder;
     private final LongAdder transportErrors = new LongAdder();
     private final List<Channel> channels = new ArrayList<>();
     private EventLoopGroup group;
@@ -49,9 +51,15 @@ public final class DnsServer implements AutoCloseable {
     private int port;
 
     public DnsServer(InetSocketAddress bind, int threads, EngineProvider engines) {
+        this(bind, threads, engines, null);
+    }
+
+    /** @param forwarder answers queries the engines mark FORWARD; null when nothing is forwarded */
+    public DnsServer(InetSocketAddress bind, int threads, EngineProvider engines, Forwarder forwarder) {
         this.bind = bind;
         this.threads = threads;
         this.engines = engines;
+        this.forwarder = forwarder;
     }
 
     public synchronized void start() throws InterruptedException {
@@ -65,12 +73,12 @@ public final class DnsServer implements AutoCloseable {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new TcpInitializer(new TcpQueryHandler(engines, transportErrors)))
+                    .childHandler(new TcpInitializer(new TcpQueryHandler(engines, transportErrors, forwarder)))
                     .bind(bind).sync().channel();
             channels.add(tcp);
             port = ((InetSocketAddress) tcp.localAddress()).getPort();
             InetSocketAddress udpAddress = new InetSocketAddress(bind.getAddress(), port);
-            UdpQueryHandler udpHandler = new UdpQueryHandler(engines, transportErrors);
+            UdpQueryHandler udpHandler = new UdpQueryHandler(engines, transportErrors, forwarder);
             Bootstrap udp = new Bootstrap()
                     .group(group)
                     .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)

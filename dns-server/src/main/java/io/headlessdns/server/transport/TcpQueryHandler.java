@@ -1,30 +1,44 @@
 package io.headlessdns.server.transport;
 
+import io.headlessdns.server.forward.Forwarder;
+import io.headlessdns.server.query.QueryEngine;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Answers each length-framed query of a TCP connection in order (RFC 7766 6.2.1.1 pipelining: a client
- * may send several before reading). A frame that cannot be answered (no readable header) closes the
+ * Answers each length-framed query of a TCP connection (RFC 7766 6.2.1.1 pipelining: a client may send
+ * several before reading). Cluster answers go out in order; a forwarded query's answer goes out when the
+ * upstream replies, possibly after later ones, which RFC 7766 6.2.1.1 allows (clients match by ID). A frame that cannot be answered (no readable header) closes the
  * connection, as does a connection that stays idle past the idle timeout.
  */
 @ChannelHandler.Sharable
 final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private final EngineProvider engines;
     private final LongAdder errors;
+    /** Null when nothing is forwarded (the engine then never says FORWARD). */
+    private final Forwarder forwarder;
 
-    TcpQueryHandler(EngineProvider engines, LongAdder errors) {
+    TcpQueryHandler(EngineProvider engines, LongAdder errors, Forwarder forwarder) {
         this.engines = engines;
         this.errors = errors;
+        this.forwarder = forwarder;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-        ByteBuf response = engines.get().respond(frame, ctx.alloc(), true);
+        QueryEngine engine = engines.get();
+        ByteBuf response = engine.respond(frame, ctx.alloc(), true);
+        if (response == QueryEngine.FORWARD) {
+            response = forwarder.forward(engine, frame, true, ctx, (InetSocketAddress) ctx.channel().remoteAddress());
+            if (response == null) {
+                return; // answered later, when the upstream replies
+            }
+        }
         if (response == null) {
             ctx.close();
             return;

@@ -1,5 +1,7 @@
 package io.headlessdns.server.transport;
 
+import io.headlessdns.server.forward.Forwarder;
+import io.headlessdns.server.query.QueryEngine;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -11,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers each datagram with one datagram (or nothing, for a dropped query). Writes are flushed once
- * per read batch. The packet is released by the superclass after {@link #channelRead0}.
+ * per read batch; a forwarded query's answer is written and flushed by the forwarder when it comes. The packet is released by the superclass after {@link #channelRead0}.
  */
 @ChannelHandler.Sharable
 final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> {
@@ -19,15 +21,22 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
 
     private final EngineProvider engines;
     private final LongAdder errors;
+    /** Null when nothing is forwarded (the engine then never says FORWARD). */
+    private final Forwarder forwarder;
 
-    UdpQueryHandler(EngineProvider engines, LongAdder errors) {
+    UdpQueryHandler(EngineProvider engines, LongAdder errors, Forwarder forwarder) {
         this.engines = engines;
         this.errors = errors;
+        this.forwarder = forwarder;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-        ByteBuf response = engines.get().respond(packet.content(), ctx.alloc(), false);
+        QueryEngine engine = engines.get();
+        ByteBuf response = engine.respond(packet.content(), ctx.alloc(), false);
+        if (response == QueryEngine.FORWARD) {
+            response = forwarder.forward(engine, packet.content(), false, ctx, packet.sender()); // null: answered later
+        }
         if (response != null) {
             ctx.write(new DatagramPacket(response, packet.sender()), ctx.voidPromise());
         }
