@@ -34,7 +34,7 @@ final class ForwardingServer implements AutoCloseable {
         double sum = 0;
         boolean found = false;
         for (String line : server.registry().scrape().split("\n")) {
-            if (line.startsWith(name + "{") && java.util.Arrays.stream(labels).allMatch(line::contains)) {
+            if ((line.startsWith(name + "{") || line.startsWith(name + " ")) && java.util.Arrays.stream(labels).allMatch(line::contains)) {
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 found = true;
             }
