@@ -6,6 +6,7 @@ import io.headlessdns.server.compile.RecordCompiler;
 import io.headlessdns.server.compile.TableUpdater;
 import io.headlessdns.server.config.ServerConfig;
 import io.headlessdns.server.forward.Forwarder;
+import io.headlessdns.server.forward.UpstreamAddress;
 import io.headlessdns.server.http.HttpEndpoints;
 import io.headlessdns.server.query.QueryCounters;
 import io.headlessdns.server.query.QueryEngine;
@@ -59,10 +60,12 @@ public final class HeadlessDns implements AutoCloseable {
             dns = new DnsServer(new InetSocketAddress(config.bind(), config.port()), config.threads(), engines, forwarder);
             dns.start();
             if (forwarder != null) {
+                long t0 = System.nanoTime();
                 forwarder.checkLoops(); // throws, naming the upstream, if our queries come back to us
-                log.info("forwarding to {}{}, cache of {} entries", config.forward().upstreams(),
+                log.info("forwarding to {}{}, cache of {} entries; loop check {} ms",
+                        config.forward().upstreams().stream().map(UpstreamAddress::label).toList(),
                         config.forward().stubDomains().isEmpty() ? "" : ", stub domains " + config.forward().stubDomains(),
-                        config.forward().cacheSize());
+                        config.forward().cacheSize(), (System.nanoTime() - t0) / 1_000_000);
             }
             log.info("DNS on {}:{} (UDP and TCP, {}, {} threads), zone {}, pod records {}",
                     config.bind().getHostAddress(), dns.port(), dns.transport(), config.threads(),
