@@ -7,6 +7,7 @@ import io.headlessdns.server.forward.AccessList;
 import io.headlessdns.server.forward.ForwardOptions;
 import io.headlessdns.server.forward.UpstreamAddress;
 import io.headlessdns.server.name.DnsName;
+import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -94,6 +95,10 @@ public final class Main implements Callable<Integer> {
     String serveStale;
 
     public static void main(String[] args) {
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            // leak tracking samples buffers and allocates on the query path; it is for tests, not serving
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         System.exit(run(args));
     }
 

@@ -27,21 +27,27 @@ public final class IpLiteral {
                 // a string with ':' and only hex digits, dots and colons is parsed as a literal, never looked up
                 return InetAddress.getByName(s);
             }
-            String[] parts = s.split("\\.", -1);
-            if (parts.length != 4) {
+            byte[] b = new byte[4];
+            int octet = 0;
+            int value = -1;
+            int digits = 0;
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c >= '0' && c <= '9' && digits < 3) {
+                    value = (value < 0 ? 0 : value * 10) + (c - '0');
+                    digits++;
+                } else if (c == '.' && value >= 0 && value <= 255 && octet < 3) {
+                    b[octet++] = (byte) value;
+                    value = -1;
+                    digits = 0;
+                } else {
+                    throw new IllegalArgumentException("not an IP address: " + s);
+                }
+            }
+            if (octet != 3 || value < 0 || value > 255) {
                 throw new IllegalArgumentException("not an IP address: " + s);
             }
-            byte[] b = new byte[4];
-            for (int i = 0; i < 4; i++) {
-                if (parts[i].isEmpty() || parts[i].length() > 3 || !parts[i].chars().allMatch(Character::isDigit)) {
-                    throw new IllegalArgumentException("not an IP address: " + s);
-                }
-                int v = Integer.parseInt(parts[i]);
-                if (v > 255) {
-                    throw new IllegalArgumentException("not an IP address: " + s);
-                }
-                b[i] = (byte) v;
-            }
+            b[3] = (byte) value;
             return InetAddress.getByAddress(b);
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("not an IP address: " + s, e);

@@ -1,6 +1,5 @@
 package io.headlessdns.server.name;
 
-import java.io.ByteArrayOutputStream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Locale;
@@ -24,24 +23,39 @@ public final class DnsName {
      * @throws IllegalArgumentException for an empty label, a label over 63 octets or a name over 255
      */
     public static byte[] fromText(String text) {
-        String t = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
-        if (t.isEmpty()) {
+        int end = text.endsWith(".") ? text.length() - 1 : text.length();
+        if (end == 0) {
             return ROOT.clone();
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(t.length() + 2);
-        for (String label : t.split("\\.", -1)) {
-            byte[] b = label.toLowerCase(Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            if (b.length == 0 || b.length > MAX_LABEL) {
-                throw new IllegalArgumentException("bad label in name '" + text + "'");
+        byte[] out = new byte[end + 2];
+        int lengthAt = 0;
+        int n = 1;
+        for (int i = 0; i < end; i++) {
+            char c = text.charAt(i);
+            if (c == '.') {
+                close(out, lengthAt, n, text);
+                lengthAt = n++;
+            } else {
+                if (c > 0x7f) {
+                    throw new IllegalArgumentException("not an ASCII name: '" + text + "'");
+                }
+                out[n++] = (byte) (c >= 'A' && c <= 'Z' ? c + 32 : c);
             }
-            out.write(b.length);
-            out.write(b, 0, b.length);
         }
-        out.write(0);
-        if (out.size() > MAX_LENGTH) {
+        close(out, lengthAt, n, text);
+        out[n] = 0;
+        if (out.length > MAX_LENGTH) {
             throw new IllegalArgumentException("name over 255 octets: " + text);
         }
-        return out.toByteArray();
+        return out;
+    }
+
+    private static void close(byte[] out, int lengthAt, int end, String text) {
+        int len = end - lengthAt - 1;
+        if (len == 0 || len > MAX_LABEL) {
+            throw new IllegalArgumentException("bad label in name '" + text + "'");
+        }
+        out[lengthAt] = (byte) len;
     }
 
     /** Text form with a trailing dot, for logs, tests and the records dump. */
@@ -128,21 +142,35 @@ public final class DnsName {
      */
     public static byte[] reverse(InetAddress address) {
         byte[] a = address.getAddress();
-        StringBuilder sb = new StringBuilder(a.length == 4 ? 30 : 74);
+        byte[] out;
+        int n = 0;
         if (a.length == 4) {
+            out = new byte[4 * 4 + IN_ADDR_ARPA.length];
             for (int i = 3; i >= 0; i--) {
-                sb.append(a[i] & 0xff).append('.');
+                String octet = Integer.toString(a[i] & 0xff);
+                out[n++] = (byte) octet.length();
+                for (int j = 0; j < octet.length(); j++) {
+                    out[n++] = (byte) octet.charAt(j);
+                }
             }
-            sb.append("in-addr.arpa");
+            System.arraycopy(IN_ADDR_ARPA, 0, out, n, IN_ADDR_ARPA.length);
+            n += IN_ADDR_ARPA.length;
         } else {
+            out = new byte[64 + IP6_ARPA.length];
             for (int i = 15; i >= 0; i--) {
-                sb.append(Character.forDigit(a[i] & 0xf, 16)).append('.');
-                sb.append(Character.forDigit((a[i] >> 4) & 0xf, 16)).append('.');
+                out[n++] = 1;
+                out[n++] = (byte) Character.forDigit(a[i] & 0xf, 16);
+                out[n++] = 1;
+                out[n++] = (byte) Character.forDigit((a[i] >> 4) & 0xf, 16);
             }
-            sb.append("ip6.arpa");
+            System.arraycopy(IP6_ARPA, 0, out, n, IP6_ARPA.length);
+            n += IP6_ARPA.length;
         }
-        return fromText(sb.toString());
+        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
     }
+
+    private static final byte[] IN_ADDR_ARPA = fromText("in-addr.arpa");
+    private static final byte[] IP6_ARPA = fromText("ip6.arpa");
 
     /**
      * The label CoreDNS and the spec use for an endpoint without a hostname: the address with dots (IPv4)

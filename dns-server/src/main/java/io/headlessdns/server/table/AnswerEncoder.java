@@ -4,7 +4,6 @@ import io.headlessdns.server.compile.Rr;
 import io.headlessdns.server.wire.Header;
 import io.headlessdns.server.wire.RecordType;
 import java.util.Arrays;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +22,10 @@ final class AnswerEncoder {
 
     private byte[] buf = new byte[512];
     private int size;
-    private final Map<String, Integer> dictionary = new HashMap<>();
+    private final Map<Suffix, Integer> dictionary = new HashMap<>();
     private int base;
+    /** The owner, remembered in the dictionary only once a name needs compressing. */
+    private byte[] owner;
 
     /** A record of the additional section: its owner name and the record. */
     record Additional(byte[] owner, Rr rr) {
@@ -34,7 +35,7 @@ final class AnswerEncoder {
         size = 0;
         dictionary.clear();
         base = Header.LENGTH + owner.length + 4;
-        remember(owner, 0, Header.LENGTH);
+        this.owner = owner;
         int[] ends = new int[answers.size()];
         for (int i = 0; i < answers.size(); i++) {
             writePointer(Header.LENGTH);
@@ -75,10 +76,17 @@ final class AnswerEncoder {
     }
 
     private void writeName(byte[] name, boolean compress) {
+        if (owner != null) {
+            remember(owner, Header.LENGTH);
+            owner = null;
+        }
+        int[] hashes = suffixHashes(name);
+        int label = 0;
         int i = 0;
         while (name[i] != 0) {
+            Suffix suffix = new Suffix(name, i, hashes[label++]);
             if (compress) {
-                Integer at = dictionary.get(suffix(name, i));
+                Integer at = dictionary.get(suffix);
                 if (at != null) {
                     writePointer(at);
                     return;
@@ -86,7 +94,7 @@ final class AnswerEncoder {
             }
             int offset = base + size;
             if (offset <= MAX_POINTER) {
-                dictionary.putIfAbsent(suffix(name, i), offset);
+                dictionary.putIfAbsent(suffix, offset);
             }
             int len = name[i] & 0xff;
             write(name, i, len + 1);
@@ -95,16 +103,43 @@ final class AnswerEncoder {
         write1(0);
     }
 
-    private void remember(byte[] name, int from, int messageOffset) {
-        int i = from;
-        while (name[i] != 0) {
-            dictionary.putIfAbsent(suffix(name, i), messageOffset + i);
-            i += (name[i] & 0xff) + 1;
+    private void remember(byte[] name, int messageOffset) {
+        int[] hashes = suffixHashes(name);
+        int label = 0;
+        for (int i = 0; name[i] != 0; i += (name[i] & 0xff) + 1) {
+            dictionary.putIfAbsent(new Suffix(name, i, hashes[label++]), messageOffset + i);
         }
     }
 
-    private static String suffix(byte[] name, int from) {
-        return new String(name, from, name.length - from, StandardCharsets.ISO_8859_1);
+    /** Hash of the suffix starting at each label, computed from the root up so each costs O(label). */
+    private static int[] suffixHashes(byte[] name) {
+        int[] starts = new int[128];
+        int count = 0;
+        for (int i = 0; name[i] != 0; i += (name[i] & 0xff) + 1) {
+            starts[count++] = i;
+        }
+        int[] hashes = new int[count];
+        int h = 0;
+        for (int l = count - 1; l >= 0; l--) {
+            int from = starts[l];
+            h = 31 * h + NameKey.hash(name, from, (name[from] & 0xff) + 1);
+            hashes[l] = h;
+        }
+        return hashes;
+    }
+
+    /** A name from one of its labels to the end, without copying it (a dictionary key). */
+    private record Suffix(byte[] name, int from, int hash) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Suffix x && x.hash == hash
+                    && Arrays.equals(x.name, x.from, x.name.length, name, from, name.length);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 
     private void writePointer(int offset) {
