@@ -82,6 +82,11 @@ class ForwardingEndToEndTest {
         assertThat(server.metric("coredns_forward_requests_total", "to=\"" + UpstreamAddress.label(relay.address()) + "\""))
                 .isGreaterThanOrEqualTo(1);
         assertThat(server.metric("coredns_forward_responses_total", "rcode=\"NOERROR\"")).isGreaterThanOrEqualTo(1);
+        assertThat(server.metric("coredns_forward_request_duration_seconds_bucket", "le=\"+Inf\"", "rcode=\"NOERROR\""))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(server.metric("coredns_proxy_request_duration_seconds_count", "proxy_name=\"forward\"", "rcode=\"NOERROR\""))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(server.metric("coredns_cache_entries", "type=\"success\"")).isGreaterThanOrEqualTo(1);
     }
 
     @Test
