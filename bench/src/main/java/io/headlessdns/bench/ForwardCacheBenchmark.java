@@ -68,7 +68,7 @@ public class ForwardCacheBenchmark {
         updater.synced();
         engine = new QueryEngine(updater.table(), BenchCluster.OPTIONS, new QueryCounters(), updater::isSynced, true);
         forwarder = new Forwarder(ForwardOptions.NONE.withUpstreams(List.of(new InetSocketAddress("192.0.2.53", 53))),
-                new SimpleMeterRegistry(), "dns://:53");
+                new SimpleMeterRegistry(), null);
         byte[] www = DnsName.fromText("www.example.org");
         forwarder.cache().put(CacheKey.of(www, www.length, 1, false), cached(www), System.nanoTime());
         channel = new EmbeddedChannel(new ChannelInboundHandlerAdapter());

@@ -12,6 +12,10 @@ import java.util.Objects;
  * tests directly.
  *
  * @param httpPort 0 picks a free port; -1 disables the HTTP listener (tests that do not need it)
+ * @param metrics whether queries are metered (CoreDNS's coredns_dns_* families); off only to measure
+ *     what metering costs
+ * @param lameduck how long DNS keeps answering after a shutdown starts, with /ready already 503
+ * @param logQueries log one query in this many (0: none), off the event loop
  */
 public record ServerConfig(
         List<Path> manifests,
@@ -20,11 +24,26 @@ public record ServerConfig(
         int httpPort,
         int threads,
         ZoneOptions zone,
+        boolean metrics,
+        java.time.Duration lameduck,
+        int logQueries,
         ForwardOptions forward) {
 
-    /** Without forwarding: out-of-zone queries get REFUSED. */
+    /** Metrics on, no lame duck, no query log, no forwarding: what tests and embedders usually want. */
     public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone) {
-        this(manifests, bind, port, httpPort, threads, zone, ForwardOptions.NONE);
+        this(manifests, bind, port, httpPort, threads, zone, true, java.time.Duration.ZERO, 0, ForwardOptions.NONE);
+    }
+
+    /** Without forwarding: out-of-zone queries get REFUSED. */
+    public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone,
+                        boolean metrics, java.time.Duration lameduck, int logQueries) {
+        this(manifests, bind, port, httpPort, threads, zone, metrics, lameduck, logQueries, ForwardOptions.NONE);
+    }
+
+    /** Forwarding with everything else as in the six-argument form. */
+    public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone,
+                        ForwardOptions forward) {
+        this(manifests, bind, port, httpPort, threads, zone, true, java.time.Duration.ZERO, 0, forward);
     }
 
     public ServerConfig {
@@ -37,6 +56,13 @@ public record ServerConfig(
         }
         if (httpPort < -1 || httpPort > 65535) {
             throw new IllegalArgumentException("--http-port must be 0..65535, not " + httpPort);
+        }
+        Objects.requireNonNull(lameduck, "lameduck");
+        if (lameduck.isNegative()) {
+            throw new IllegalArgumentException("--lameduck must not be negative, not " + lameduck.toSeconds());
+        }
+        if (logQueries < 0) {
+            throw new IllegalArgumentException("--log-queries must be 0 (off) or N (1 in N), not " + logQueries);
         }
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, not " + threads);

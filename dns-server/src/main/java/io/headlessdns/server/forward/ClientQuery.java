@@ -32,11 +32,16 @@ final class ClientQuery {
     final int udpPayload;
     final boolean dnssecOk;
     final boolean tcp;
+    final boolean ipv6;
+    final int requestSize;
+    /** When the query arrived, for the duration meters. */
+    final long startNanos;
     final ByteBufAllocator alloc;
     final Responder responder;
 
     ClientQuery(int id, int flags, byte[] question, byte[] lowerName, int nameLength, int qtype, int qclass, boolean edns,
-                int udpPayload, boolean dnssecOk, boolean tcp, ByteBufAllocator alloc, Responder responder) {
+                int udpPayload, boolean dnssecOk, boolean tcp, boolean ipv6, int requestSize, long startNanos,
+                ByteBufAllocator alloc, Responder responder) {
         this.id = id;
         this.flags = flags;
         this.question = Unpooled.wrappedBuffer(question);
@@ -48,6 +53,9 @@ final class ClientQuery {
         this.udpPayload = udpPayload;
         this.dnssecOk = dnssecOk;
         this.tcp = tcp;
+        this.ipv6 = ipv6;
+        this.requestSize = requestSize;
+        this.startNanos = startNanos;
         this.alloc = alloc;
         this.responder = responder;
     }

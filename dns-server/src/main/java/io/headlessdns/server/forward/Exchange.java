@@ -2,7 +2,9 @@ package io.headlessdns.server.forward;
 
 import io.headlessdns.server.cache.CacheKey;
 import io.headlessdns.server.cache.CachedReply;
+import io.headlessdns.server.metrics.DnsMetrics;
 import io.headlessdns.server.wire.Rcode;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import java.util.List;
 import org.xbill.DNS.Name;
@@ -101,7 +103,7 @@ final class Exchange implements UpstreamSocket.Listener {
                 if (r.cacheable) {
                     forwarder.cache.put(CacheKey.of(client.lowerName, client.nameLength, client.qtype, client.dnssecOk), r.reply, now);
                 }
-                finish(r.reply, r.reply.ttl());
+                finish(r.reply, r.reply.ttl(), DnsMetrics.PLUGIN_FORWARD);
                 return true;
         }
     }
@@ -116,16 +118,21 @@ final class Exchange implements UpstreamSocket.Listener {
         CachedReply stale = forwarder.cache.stale(
                 CacheKey.of(client.lowerName, client.nameLength, client.qtype, client.dnssecOk), System.nanoTime());
         if (stale != null) {
-            finish(stale, STALE_TTL);
+            finish(stale, STALE_TTL, DnsMetrics.PLUGIN_CACHE);
             return;
         }
         forwarder.done();
-        client.responder.send(client.error(Rcode.SERVFAIL));
+        send(client.error(Rcode.SERVFAIL), Rcode.SERVFAIL, DnsMetrics.PLUGIN_FORWARD);
     }
 
-    private void finish(CachedReply reply, long ttl) {
+    private void finish(CachedReply reply, long ttl, int plugin) {
         forwarder.done();
-        client.responder.send(reply.write(client.alloc, client.id, client.flags, client.question, 0, client.edns,
-                client.udpPayload, client.dnssecOk, client.tcp, ttl));
+        send(reply.write(client.alloc, client.id, client.flags, client.question, 0, client.edns,
+                client.udpPayload, client.dnssecOk, client.tcp, ttl), reply.rcode(), plugin);
+    }
+
+    private void send(ByteBuf response, int rcode, int plugin) {
+        forwarder.meter(client.qtype, client.tcp, client.ipv6, rcode, plugin, client.requestSize, response, client.startNanos);
+        client.responder.send(response);
     }
 }

@@ -2,6 +2,7 @@ package io.headlessdns.server.forward;
 
 import io.headlessdns.server.cache.CachedReply;
 import io.headlessdns.server.cache.ReplyCache;
+import io.headlessdns.server.metrics.DnsMetrics;
 import io.headlessdns.server.name.DnsName;
 import io.headlessdns.server.query.QueryEngine;
 import io.headlessdns.server.wire.Header;
@@ -12,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DatagramPacket;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -57,12 +59,21 @@ public final class Forwarder implements AutoCloseable {
     private record Route(byte[] zone, List<Upstream> upstreams) {
     }
 
-    public Forwarder(ForwardOptions options, MeterRegistry registry, String server) {
+    /** Per-query CoreDNS meters ({@code coredns_dns_*}) for answers written here; null when metrics are off. */
+    final DnsMetrics dnsMetrics;
+    private final MeterRegistry registry;
+
+    /**
+     * @param dnsMetrics where answers written by the forwarder (plugin "forward" or "cache") are metered,
+     *     like the engine's; null for none
+     */
+    public Forwarder(ForwardOptions options, MeterRegistry registry, DnsMetrics dnsMetrics) {
+        this.registry = registry;
+        this.dnsMetrics = dnsMetrics;
         this.allow = options.allow();
         this.maxConcurrent = options.maxConcurrent();
         this.ttls = new TtlPolicy(options.cacheMinTtl(), options.cacheMaxTtl(), options.cacheNegativeMaxTtl());
         this.cache = new ReplyCache(options.cacheSize(), options.serveStale().toSeconds());
-        cache.register(registry, server);
         Map<InetSocketAddress, Upstream> all = new LinkedHashMap<>();
         this.defaults = upstreams(options.upstreams(), all, registry);
         List<Route> routes = new ArrayList<>();
@@ -95,6 +106,11 @@ public final class Forwarder implements AutoCloseable {
         return List.copyOf(out);
     }
 
+    /** Registers the cache meters under the listener's label ({@code server}), once it is bound. */
+    public void registerCacheMetrics(String server) {
+        cache.register(registry, server);
+    }
+
     /**
      * Checks that no upstream sends our queries back to us (CoreDNS's loop plugin): throws
      * {@link IllegalStateException} naming the upstream if one does. Call once the listener is up.
@@ -108,36 +124,47 @@ public final class Forwarder implements AutoCloseable {
      * still holds the parsed query (same thread, before its next query).
      */
     public ByteBuf forward(QueryEngine engine, ByteBuf query, boolean tcp, ChannelHandlerContext ctx, InetSocketAddress sender) {
+        long now = System.nanoTime();
         byte[] name = engine.questionName();
         int nameLength = engine.questionNameLength();
         int qStart = query.readerIndex() + Header.LENGTH;
+        boolean ipv6 = sender.getAddress() instanceof Inet6Address;
         if (loops.isProbe(name, nameLength)) { // before the access check: the probe may come from any local address
             return ClientQuery.error(ctx.alloc(), query.getUnsignedShort(query.readerIndex()), engine.queryFlags(), query,
                     qStart, engine.questionSectionLength(), engine.edns(), engine.dnssecOk(), tcp, Rcode.SERVFAIL);
         }
         if (!allow.allows(sender.getAddress())) {
             refusedClients.increment();
-            return engine.refuse(query, ctx.alloc(), tcp);
+            return engine.refuse(query, ctx.alloc(), tcp, ipv6);
         }
-        long now = System.nanoTime();
         CachedReply hit = cache.get(name, nameLength, engine.questionType(), engine.dnssecOk(), now);
         if (hit != null) {
-            return hit.write(ctx.alloc(), query.getUnsignedShort(query.readerIndex()), engine.queryFlags(), query, qStart,
+            ByteBuf out = hit.write(ctx.alloc(), query.getUnsignedShort(query.readerIndex()), engine.queryFlags(), query, qStart,
                     engine.edns(), engine.udpPayload(), engine.dnssecOk(), tcp, hit.remaining(now));
+            meter(engine.questionType(), tcp, ipv6, hit.rcode(), DnsMetrics.PLUGIN_CACHE, query.readableBytes(), out, now);
+            return out;
         }
-        return miss(engine, query, tcp, ctx, sender, name, nameLength, qStart);
+        return miss(engine, query, tcp, ipv6, ctx, sender, name, nameLength, qStart, now);
     }
 
-    private ByteBuf miss(QueryEngine engine, ByteBuf query, boolean tcp, ChannelHandlerContext ctx, InetSocketAddress sender,
-                         byte[] name, int nameLength, int qStart) {
+    /** Meters an answer written here as the engine meters its own (CoreDNS's coredns_dns_* families). */
+    void meter(int qtype, boolean tcp, boolean ipv6, int rcode, int plugin, int requestSize, ByteBuf out, long startNanos) {
+        if (dnsMetrics != null) {
+            dnsMetrics.record(qtype, tcp, ipv6, rcode, plugin, requestSize, out.readableBytes() - (tcp ? 2 : 0),
+                    System.nanoTime() - startNanos);
+        }
+    }
+
+    private ByteBuf miss(QueryEngine engine, ByteBuf query, boolean tcp, boolean ipv6, ChannelHandlerContext ctx,
+                         InetSocketAddress sender, byte[] name, int nameLength, int qStart, long startNanos) {
         List<Upstream> route = route(name, nameLength);
         if (route.isEmpty()) {
-            return engine.refuse(query, ctx.alloc(), tcp); // only stub domains are configured, and not this one
+            return engine.refuse(query, ctx.alloc(), tcp, ipv6); // only stub domains are configured, and not this one
         }
         if (inFlight.incrementAndGet() > maxConcurrent) {
             inFlight.decrementAndGet();
             maxConcurrentRejects.increment();
-            return engine.refuse(query, ctx.alloc(), tcp);
+            return engine.refuse(query, ctx.alloc(), tcp, ipv6);
         }
         byte[] question = new byte[engine.questionSectionLength()];
         query.getBytes(qStart, question);
@@ -146,7 +173,8 @@ public final class Forwarder implements AutoCloseable {
                 : response -> ctx.writeAndFlush(new DatagramPacket(response, sender), ctx.voidPromise());
         ClientQuery client = new ClientQuery(query.getUnsignedShort(query.readerIndex()), engine.queryFlags(), question,
                 java.util.Arrays.copyOf(name, nameLength), nameLength, engine.questionType(), engine.questionClass(),
-                engine.edns(), engine.udpPayload(), engine.dnssecOk(), tcp, ctx.alloc(), responder);
+                engine.edns(), engine.udpPayload(), engine.dnssecOk(), tcp, ipv6, query.readableBytes(), startNanos,
+                ctx.alloc(), responder);
         new Exchange(this, client, ctx.channel().eventLoop(), order(route)).start();
         return null;
     }

@@ -2,6 +2,7 @@ package io.headlessdns.server.query;
 
 import io.headlessdns.server.compile.PodRecordMode;
 import io.headlessdns.server.compile.ZoneOptions;
+import io.headlessdns.server.metrics.DnsMetrics;
 import io.headlessdns.server.table.EncodedAnswer;
 import io.headlessdns.server.table.Node;
 import io.headlessdns.server.table.RecordTable;
@@ -37,6 +38,11 @@ public final class QueryEngine {
     private final BooleanSupplier ready;
     /** Whether names outside the zones go to an upstream (else REFUSED, DESIGN section 3). */
     private final boolean forwarding;
+    /** CoreDNS-shaped per-query meters, or null when metrics are off (--metrics=false, benchmarks). */
+    private final DnsMetrics metrics;
+    /** The sampled query log, or null; {@link #untilLogged} counts down to the next sampled query. */
+    private final QueryLog queryLog;
+    private int untilLogged;
     private final Question q = new Question();
     private final ResponseWriter writer = new ResponseWriter();
 
@@ -47,16 +53,36 @@ public final class QueryEngine {
     private final byte[] podAddress = new byte[16];
     private int podAddressLength;
 
+    /** An engine without the per-query CoreDNS meters (outcome counters only). */
     public QueryEngine(RecordTable table, ZoneOptions options, QueryCounters counters, BooleanSupplier ready) {
-        this(table, options, counters, ready, false);
+        this(table, options, counters, ready, null, null, false);
+    }
+
+    /** An engine without meters that marks out-of-zone queries FORWARD when {@code forwarding}. */
+    public QueryEngine(RecordTable table, ZoneOptions options, QueryCounters counters, BooleanSupplier ready,
+                       boolean forwarding) {
+        this(table, options, counters, ready, null, null, forwarding);
     }
 
     public QueryEngine(RecordTable table, ZoneOptions options, QueryCounters counters, BooleanSupplier ready,
-                       boolean forwarding) {
+                       DnsMetrics metrics, QueryLog queryLog) {
+        this(table, options, counters, ready, metrics, queryLog, false);
+    }
+
+    /**
+     * @param metrics the per-query meters to record into, or null for none
+     * @param queryLog the sampled query log, or null for none
+     * @param forwarding whether names outside the zones are marked FORWARD (an upstream is configured)
+     */
+    public QueryEngine(RecordTable table, ZoneOptions options, QueryCounters counters, BooleanSupplier ready,
+                       DnsMetrics metrics, QueryLog queryLog, boolean forwarding) {
         this.forwarding = forwarding;
+        this.metrics = metrics;
+        this.queryLog = queryLog;
+        this.untilLogged = queryLog == null ? 0 : queryLog.every();
         this.table = table;
         this.podRecords = options.podRecords();
-        this.podTtl = options.ttl();
+        this.podTtl = options.ttls().pod();
         this.counters = counters;
         this.ready = ready;
     }
@@ -66,8 +92,15 @@ public final class QueryEngine {
      * response starts with its 2-byte length (RFC 1035 4.2.2). The query buffer is not released.
      */
     public ByteBuf respond(ByteBuf query, ByteBufAllocator alloc, boolean tcp) {
+        return respond(query, alloc, tcp, false);
+    }
+
+    /** {@link #respond(ByteBuf, ByteBufAllocator, boolean)} for a client of the given address family. */
+    public ByteBuf respond(ByteBuf query, ByteBufAllocator alloc, boolean tcp, boolean ipv6) {
+        long start = metrics != null || queryLog != null ? System.nanoTime() : 0;
         Outcome outcome;
-        switch (QueryParser.parse(query, q)) {
+        int parsed = QueryParser.parse(query, q);
+        switch (parsed) {
             case QueryParser.OK:
                 outcome = resolve();
                 break;
@@ -89,28 +122,50 @@ public final class QueryEngine {
             return null;
         }
         if (outcome == Outcome.FORWARD) {
-            return FORWARD;
+            return FORWARD; // metered by the forwarder when it answers
         }
-        return write(query, alloc, tcp, outcome);
+        return write(query, alloc, tcp, ipv6, outcome, parsed, start);
     }
 
     /**
      * A REFUSED response to the query last passed to {@link #respond}, which returned {@link #FORWARD}:
      * for clients that may not use the forwarder (not an open resolver) and for queries over the cap.
      */
-    public ByteBuf refuse(ByteBuf query, ByteBufAllocator alloc, boolean tcp) {
+    public ByteBuf refuse(ByteBuf query, ByteBufAllocator alloc, boolean tcp, boolean ipv6) {
         answer = null;
-        return write(query, alloc, tcp, Outcome.REFUSED);
+        return write(query, alloc, tcp, ipv6, Outcome.REFUSED, QueryParser.OK, metrics != null || queryLog != null ? System.nanoTime() : 0);
     }
 
-    private ByteBuf write(ByteBuf query, ByteBufAllocator alloc, boolean tcp, Outcome outcome) {
+    private ByteBuf write(ByteBuf query, ByteBufAllocator alloc, boolean tcp, boolean ipv6, Outcome outcome, int parsed, long start) {
         int limit = tcp ? 65535 : q.edns ? Math.max(Header.CLASSIC_UDP_PAYLOAD, Math.min(q.udpPayload, Header.EDNS_UDP_PAYLOAD))
                 : Header.CLASSIC_UDP_PAYLOAD;
         ByteBuf out = writer.write(query, q, outcome, answer, zone, podAddress, podAddressLength, podTtl, limit, tcp, alloc);
         if (writer.truncated()) {
             counters.truncated();
         }
+        boolean questionRead = parsed == QueryParser.OK || parsed == QueryParser.BADVERS;
+        if (metrics != null) {
+            int plugin = outcome == Outcome.HIT || outcome == Outcome.NODATA || outcome == Outcome.NXDOMAIN
+                    || outcome == Outcome.SERVFAIL ? DnsMetrics.PLUGIN_KUBERNETES : DnsMetrics.PLUGIN_NONE;
+            int framing = tcp ? 2 : 0;
+            metrics.record(questionRead ? q.qtype : -1, tcp, ipv6, outcome.rcode(), plugin,
+                    query.readableBytes(), out.readableBytes() - framing, System.nanoTime() - start);
+        }
+        if (queryLog != null && --untilLogged == 0) {
+            untilLogged = queryLog.every();
+            logQuery(questionRead, tcp, outcome, query.readableBytes(), out.readableBytes() - (tcp ? 2 : 0), System.nanoTime() - start);
+        }
         return out;
+    }
+
+    /** One line as CoreDNS's log plugin writes it, less the client address: built only for sampled queries. */
+    private void logQuery(boolean questionRead, boolean tcp, Outcome outcome, int requestSize, int responseSize, long nanos) {
+        String question = questionRead
+                ? RecordType.name(q.qtype) + " " + (q.qclass == Header.CLASS_IN ? "IN" : "CLASS" + q.qclass) + " " + q.name
+                : "- - -";
+        queryLog.offer(q.id + " \"" + question + " " + (tcp ? "tcp" : "udp") + " " + requestSize + " " + q.dnssecOk
+                + " " + (q.edns ? q.udpPayload : Header.CLASSIC_UDP_PAYLOAD) + "\" "
+                + io.headlessdns.server.wire.Rcode.name(outcome.rcode()) + " " + responseSize + " " + nanos / 1e9 + "s");
     }
 
     private Outcome resolve() {

@@ -1,5 +1,6 @@
 package io.headlessdns.server.table;
 
+import io.headlessdns.server.compile.PtrPolicy;
 import io.headlessdns.server.compile.Rr;
 import io.headlessdns.server.name.DnsName;
 import io.headlessdns.server.wire.RecordType;
@@ -29,12 +30,14 @@ public final class TableWriter {
     private static final int CNAME_SLOT = RecordType.slot(RecordType.CNAME);
 
     private final RecordTable table;
+    private final PtrPolicy ptrPolicy;
     private final Map<Object, Map<NameKey, List<Rr>>> byContributor = new HashMap<>();
     private final Map<NameKey, NameState> names = new HashMap<>();
     private final AnswerEncoder encoder = new AnswerEncoder();
 
-    public TableWriter(RecordTable table) {
+    public TableWriter(RecordTable table, PtrPolicy ptrPolicy) {
         this.table = table;
+        this.ptrPolicy = ptrPolicy;
     }
 
     /** What the writer knows of one name. */
@@ -180,7 +183,12 @@ public final class TableWriter {
             if (slot < 0) {
                 throw new IllegalArgumentException("unsupported record type " + e.getKey() + " at " + s.key);
             }
-            List<Rr> rrs = e.getKey() == RecordType.CNAME ? e.getValue().subList(0, 1) : e.getValue();
+            List<Rr> rrs = e.getValue();
+            if (e.getKey() == RecordType.CNAME) {
+                rrs = rrs.subList(0, 1);
+            } else if (e.getKey() == RecordType.PTR && rrs.size() > 1 && ptrPolicy == PtrPolicy.HOSTNAME_FIRST) {
+                rrs = List.of(canonicalPtr(rrs));
+            }
             answers[slot] = encoder.encode(owner, rrs, glue(rrs));
         }
         if (answers[CNAME_SLOT] != null) {
@@ -190,6 +198,17 @@ public final class TableWriter {
             answers[CNAME_SLOT] = cname;
         }
         return new Node(answers, s.zone);
+    }
+
+    /** The one PTR of {@link PtrPolicy#HOSTNAME_FIRST}: lowest rank, then the smallest name. */
+    private static Rr canonicalPtr(List<Rr> rrs) {
+        Rr best = rrs.get(0);
+        for (Rr rr : rrs) {
+            if (rr.rank() < best.rank() || rr.rank() == best.rank() && java.util.Arrays.compare(rr.target(), best.target()) < 0) {
+                best = rr;
+            }
+        }
+        return best;
     }
 
     private List<AnswerEncoder.Additional> glue(List<Rr> rrs) {

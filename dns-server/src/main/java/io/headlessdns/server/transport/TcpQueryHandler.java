@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -20,24 +21,33 @@ import java.util.concurrent.atomic.LongAdder;
 final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private final EngineProvider engines;
     private final LongAdder errors;
+    private final Panics panics;
     /** Null when nothing is forwarded (the engine then never says FORWARD). */
     private final Forwarder forwarder;
 
-    TcpQueryHandler(EngineProvider engines, LongAdder errors, Forwarder forwarder) {
+    TcpQueryHandler(EngineProvider engines, LongAdder errors, Panics panics, Forwarder forwarder) {
         this.engines = engines;
         this.errors = errors;
+        this.panics = panics;
         this.forwarder = forwarder;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-        QueryEngine engine = engines.get();
-        ByteBuf response = engine.respond(frame, ctx.alloc(), true);
-        if (response == QueryEngine.FORWARD) {
-            response = forwarder.forward(engine, frame, true, ctx, (InetSocketAddress) ctx.channel().remoteAddress());
-            if (response == null) {
-                return; // answered later, when the upstream replies
+        boolean ipv6 = ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() instanceof Inet6Address;
+        ByteBuf response;
+        try {
+            QueryEngine engine = engines.get();
+            response = engine.respond(frame, ctx.alloc(), true, ipv6);
+            if (response == QueryEngine.FORWARD) {
+                response = forwarder.forward(engine, frame, true, ctx, (InetSocketAddress) ctx.channel().remoteAddress());
+                if (response == null) {
+                    return; // answered later, when the upstream replies
+                }
             }
+        } catch (RuntimeException bug) {
+            panics.record(bug); // never expected: count it and drop the connection, as for a dropped query
+            response = null;
         }
         if (response == null) {
             ctx.close();

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import java.net.Inet6Address;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,21 +22,30 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
 
     private final EngineProvider engines;
     private final LongAdder errors;
+    private final Panics panics;
     /** Null when nothing is forwarded (the engine then never says FORWARD). */
     private final Forwarder forwarder;
 
-    UdpQueryHandler(EngineProvider engines, LongAdder errors, Forwarder forwarder) {
+    UdpQueryHandler(EngineProvider engines, LongAdder errors, Panics panics, Forwarder forwarder) {
         this.engines = engines;
         this.errors = errors;
+        this.panics = panics;
         this.forwarder = forwarder;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-        QueryEngine engine = engines.get();
-        ByteBuf response = engine.respond(packet.content(), ctx.alloc(), false);
-        if (response == QueryEngine.FORWARD) {
-            response = forwarder.forward(engine, packet.content(), false, ctx, packet.sender()); // null: answered later
+        boolean ipv6 = packet.sender().getAddress() instanceof Inet6Address;
+        ByteBuf response;
+        try {
+            QueryEngine engine = engines.get();
+            response = engine.respond(packet.content(), ctx.alloc(), false, ipv6);
+            if (response == QueryEngine.FORWARD) {
+                response = forwarder.forward(engine, packet.content(), false, ctx, packet.sender()); // null: answered later
+            }
+        } catch (RuntimeException bug) {
+            panics.record(bug); // the engine never throws by design; if it does, count it and drop the query
+            return;
         }
         if (response != null) {
             ctx.write(new DatagramPacket(response, packet.sender()), ctx.voidPromise());

@@ -14,9 +14,12 @@ public final class RunningServer implements AutoCloseable {
     public final Dig dig;
 
     public RunningServer(List<Path> manifests, PodRecordMode pods) throws Exception {
+        this(manifests, new ZoneOptions("cluster.local", 5, 5, pods));
+    }
+
+    public RunningServer(List<Path> manifests, ZoneOptions zone) throws Exception {
         int port = FreePort.udpAndTcp();
-        server = new HeadlessDns(new ServerConfig(manifests, InetAddress.getLoopbackAddress(), port, 0, 2,
-                new ZoneOptions("cluster.local", 5, 5, pods)));
+        server = new HeadlessDns(new ServerConfig(manifests, InetAddress.getLoopbackAddress(), port, 0, 2, zone));
         server.start();
         dig = new Dig(server.dnsPort());
     }

@@ -87,6 +87,8 @@ class ForwardingEndToEndTest {
         assertThat(server.metric("coredns_proxy_request_duration_seconds_count", "proxy_name=\"forward\"", "rcode=\"NOERROR\""))
                 .isGreaterThanOrEqualTo(1);
         assertThat(server.metric("coredns_cache_entries", "type=\"success\"")).isGreaterThanOrEqualTo(1);
+        assertThat(server.metric("coredns_dns_responses_total", "plugin=\"forward\"", "rcode=\"NOERROR\"")).isGreaterThanOrEqualTo(1);
+        assertThat(server.metric("coredns_dns_responses_total", "plugin=\"cache\"", "rcode=\"NOERROR\"")).isGreaterThanOrEqualTo(2);
     }
 
     @Test

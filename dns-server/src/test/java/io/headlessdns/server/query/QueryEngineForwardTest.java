@@ -71,6 +71,6 @@ class QueryEngineForwardTest {
     void refuse_writesRefusedForTheLastQuery() throws Exception {
         ByteBuf q = Unpooled.wrappedBuffer(Message.newQuery(Record.newRecord(Name.fromString("example.com."), Type.A, DClass.IN)).toWire());
         assertThat(engine.respond(q, UnpooledByteBufAllocator.DEFAULT, false)).isSameAs(QueryEngine.FORWARD);
-        assertThat(rcode(engine.refuse(q, UnpooledByteBufAllocator.DEFAULT, false))).isEqualTo(Rcode.REFUSED);
+        assertThat(rcode(engine.refuse(q, UnpooledByteBufAllocator.DEFAULT, false, false))).isEqualTo(Rcode.REFUSED);
     }
 }
