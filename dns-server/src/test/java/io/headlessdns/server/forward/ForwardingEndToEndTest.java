@@ -111,6 +111,13 @@ class ForwardingEndToEndTest {
     }
 
     @Test
+    void missOverTcp_isAnsweredOnTheConnectionWhenTheUpstreamReplies_rfc7766() throws Exception {
+        int before = relay.queries.get();
+        assertThat(server.dig.shortAnswer("alias.example.com", "+tcp")).containsExactly("192.0.2.10", "www.example.com.");
+        assertThat(relay.queries.get()).isEqualTo(before + 1);
+    }
+
+    @Test
     void unknownReverseName_fallsThroughToTheUpstream() throws Exception {
         assertThat(server.dig.shortAnswer("-x", "192.0.2.10")).containsExactly("www.example.com.");
     }
