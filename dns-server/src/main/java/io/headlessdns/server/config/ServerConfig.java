@@ -1,6 +1,7 @@
 package io.headlessdns.server.config;
 
 import io.headlessdns.server.compile.ZoneOptions;
+import io.headlessdns.server.forward.ForwardOptions;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,17 +26,31 @@ public record ServerConfig(
         ZoneOptions zone,
         boolean metrics,
         java.time.Duration lameduck,
-        int logQueries) {
+        int logQueries,
+        ForwardOptions forward) {
 
-    /** Metrics on, no lame duck, no query log: what tests and embedders usually want. */
+    /** Metrics on, no lame duck, no query log, no forwarding: what tests and embedders usually want. */
     public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone) {
-        this(manifests, bind, port, httpPort, threads, zone, true, java.time.Duration.ZERO, 0);
+        this(manifests, bind, port, httpPort, threads, zone, true, java.time.Duration.ZERO, 0, ForwardOptions.NONE);
+    }
+
+    /** Without forwarding: out-of-zone queries get REFUSED. */
+    public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone,
+                        boolean metrics, java.time.Duration lameduck, int logQueries) {
+        this(manifests, bind, port, httpPort, threads, zone, metrics, lameduck, logQueries, ForwardOptions.NONE);
+    }
+
+    /** Forwarding with everything else as in the six-argument form. */
+    public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone,
+                        ForwardOptions forward) {
+        this(manifests, bind, port, httpPort, threads, zone, true, java.time.Duration.ZERO, 0, forward);
     }
 
     public ServerConfig {
         manifests = List.copyOf(Objects.requireNonNull(manifests, "manifests"));
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(zone, "zone");
+        Objects.requireNonNull(forward, "forward");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be 0..65535, not " + port);
         }

@@ -1,5 +1,6 @@
 package io.headlessdns.server.transport;
 
+import io.headlessdns.server.forward.Forwarder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -47,6 +48,7 @@ public final class DnsServer implements AutoCloseable {
     private final InetSocketAddress bind;
     private final int threads;
     private final EngineProvider engines;
+    private final Forwarder forwarder;
     private final LongAdder transportErrors = new LongAdder();
     private final Panics panics = new Panics();
     private final List<Channel> channels = new ArrayList<>();
@@ -55,9 +57,15 @@ public final class DnsServer implements AutoCloseable {
     private int port;
 
     public DnsServer(InetSocketAddress bind, int threads, EngineProvider engines) {
+        this(bind, threads, engines, null);
+    }
+
+    /** @param forwarder answers queries the engines mark FORWARD; null when nothing is forwarded */
+    public DnsServer(InetSocketAddress bind, int threads, EngineProvider engines, Forwarder forwarder) {
         this.bind = bind;
         this.threads = threads;
         this.engines = engines;
+        this.forwarder = forwarder;
     }
 
     public synchronized void start() throws InterruptedException {
@@ -71,12 +79,12 @@ public final class DnsServer implements AutoCloseable {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new TcpInitializer(new TcpQueryHandler(engines, transportErrors, panics)))
+                    .childHandler(new TcpInitializer(new TcpQueryHandler(engines, transportErrors, panics, forwarder)))
                     .bind(bind).sync().channel();
             channels.add(tcp);
             port = ((InetSocketAddress) tcp.localAddress()).getPort();
             InetSocketAddress udpAddress = new InetSocketAddress(bind.getAddress(), port);
-            UdpQueryHandler udpHandler = new UdpQueryHandler(engines, transportErrors, panics);
+            UdpQueryHandler udpHandler = new UdpQueryHandler(engines, transportErrors, panics, forwarder);
             Bootstrap udp = new Bootstrap()
                     .group(group)
                     .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
