@@ -3,6 +3,7 @@ package io.headlessdns.server.transport;
 import io.headlessdns.server.forward.Forwarder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -79,6 +80,7 @@ public final class DnsServer implements AutoCloseable {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                     .childHandler(new TcpInitializer(new TcpQueryHandler(engines, transportErrors, panics, forwarder)))
                     .bind(bind).sync().channel();
             channels.add(tcp);
@@ -89,6 +91,9 @@ public final class DnsServer implements AutoCloseable {
                     .group(group)
                     .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                     .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER)
+                    // the pooled allocator recycles response buffers on the event loops: nothing
+                    // allocated per query (Netty 4.2's default adaptive allocator allocates per buffer)
+                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                     .handler(udpHandler);
             int udpChannels = 1;
             if (epoll) {
