@@ -9,6 +9,8 @@ import io.headlessdns.server.compile.RecordCompiler;
 import io.headlessdns.server.compile.TableUpdater;
 import io.headlessdns.server.config.KubeOptions;
 import io.headlessdns.server.config.ServerConfig;
+import io.headlessdns.server.forward.Forwarder;
+import io.headlessdns.server.forward.UpstreamAddress;
 import io.headlessdns.server.http.HttpEndpoints;
 import io.headlessdns.server.metrics.DnsCollector;
 import io.headlessdns.server.metrics.ServerMetrics;
@@ -49,6 +51,7 @@ public final class HeadlessDns implements AutoCloseable {
     private volatile boolean listening;
     private ClusterSource source;
     private DnsServer dns;
+    private Forwarder forwarder;
     private HttpEndpoints http;
 
     public HeadlessDns(ServerConfig config) {
@@ -106,10 +109,23 @@ public final class HeadlessDns implements AutoCloseable {
             source = sources.apply(config);
             source.start(updater);
             log.info("source: {} ({})", source.describe(), updater.isSynced() ? "synced" : "syncing");
+            boolean forwarding = config.forward().enabled();
+            if (forwarding) {
+                forwarder = new Forwarder(config.forward(), metrics.registry(), metrics.dns());
+            }
             EngineProvider engines = new EngineProvider(() -> new QueryEngine(updater.table(), config.zone(), counters,
-                    updater::isSynced, metrics.dns(), queryLog));
-            dns = new DnsServer(new InetSocketAddress(config.bind(), config.port()), config.threads(), engines);
+                    updater::isSynced, metrics.dns(), queryLog, forwarding));
+            dns = new DnsServer(new InetSocketAddress(config.bind(), config.port()), config.threads(), engines, forwarder);
             dns.start();
+            if (forwarder != null) {
+                forwarder.registerCacheMetrics(DnsCollector.serverLabel(config.bind(), dns.port()));
+                long t0 = System.nanoTime();
+                forwarder.checkLoops(); // throws, naming the upstream, if our queries come back to us
+                log.info("forwarding to {}{}, cache of {} entries; loop check {} ms",
+                        config.forward().upstreams().stream().map(UpstreamAddress::label).toList(),
+                        config.forward().stubDomains().isEmpty() ? "" : ", stub domains " + config.forward().stubDomains(),
+                        config.forward().cacheSize(), (System.nanoTime() - t0) / 1_000_000);
+            }
             DnsServer bound = dns;
             java.util.List<String> plugins = new java.util.ArrayList<>(java.util.List.of("kubernetes"));
             if (http != null) {
@@ -117,6 +133,9 @@ public final class HeadlessDns implements AutoCloseable {
             }
             if (queryLog != null) {
                 plugins.add("log");
+            }
+            if (forwarder != null) {
+                plugins.addAll(java.util.List.of("forward", "cache", "loop"));
             }
             metrics.bindDns(DnsCollector.serverLabel(config.bind(), dns.port()), bound::panics, plugins);
             listening = true;
@@ -169,6 +188,11 @@ public final class HeadlessDns implements AutoCloseable {
         return counters;
     }
 
+    /** The forwarder, or null when nothing is forwarded (or before start). */
+    public Forwarder forwarder() {
+        return forwarder;
+    }
+
     public TableUpdater updater() {
         return updater;
     }
@@ -183,6 +207,10 @@ public final class HeadlessDns implements AutoCloseable {
         if (dns != null) {
             dns.close();
             dns = null;
+        }
+        if (forwarder != null) {
+            forwarder.close();
+            forwarder = null;
         }
         if (source != null) {
             source.close();

@@ -90,6 +90,7 @@ public final class RecordCompiler {
 
     private void headless(ServiceView s, byte[] base, Records out) {
         Map<String, List<Srv>> srvs = new LinkedHashMap<>();
+        NameKey baseKey = NameKey.of(base);
         for (EndpointView e : s.endpoints()) {
             boolean published = s.publishes(e);
             // with --publish-pod-names-before-ready a member's own name answers once it has an address;
@@ -101,12 +102,12 @@ public final class RecordCompiler {
             for (String ip : e.addresses()) {
                 InetAddress a = IpLiteral.parse(ip);
                 byte[] member = DnsName.prepend(hostname != null ? hostname : DnsName.dashed(a), base);
-                out.add(member, address(a, options.ttls().pod()));
+                out.add(NameKey.of(member), address(a, options.ttls().pod()));
                 out.add(DnsName.reverse(a), ptr(member, hostname != null ? PtrPolicy.RANK_HOSTNAME : PtrPolicy.RANK_ENDPOINT));
                 if (!published) {
                     continue;
                 }
-                out.add(base, address(a, options.ttls().service()));
+                out.add(baseKey, address(a, options.ttls().service()));
                 for (PortView p : e.ports()) {
                     if (p.named()) {
                         srvs.computeIfAbsent(p.protocol() + "/" + p.name(), k -> new ArrayList<>()).add(new Srv(p, member));
@@ -229,7 +230,11 @@ public final class RecordCompiler {
         private final Map<NameKey, java.util.Set<Rr>> map = new LinkedHashMap<>();
 
         void add(byte[] owner, Rr rr) {
-            map.computeIfAbsent(NameKey.of(owner), k -> new java.util.LinkedHashSet<>()).add(rr);
+            add(NameKey.of(owner), rr);
+        }
+
+        void add(NameKey owner, Rr rr) {
+            map.computeIfAbsent(owner, k -> new java.util.LinkedHashSet<>()).add(rr);
         }
 
         void exists(byte[] owner) {

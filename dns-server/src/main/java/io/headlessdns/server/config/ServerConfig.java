@@ -1,6 +1,7 @@
 package io.headlessdns.server.config;
 
 import io.headlessdns.server.compile.ZoneOptions;
+import io.headlessdns.server.forward.ForwardOptions;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,29 +29,47 @@ public record ServerConfig(
         boolean metrics,
         java.time.Duration lameduck,
         int logQueries,
+        ForwardOptions forward,
         KubeOptions kube) {
 
-    /** Metrics on, no lame duck, no query log, in-cluster API defaults: what tests and embedders usually want. */
+    /** Metrics on, no lame duck, no query log, no forwarding, in-cluster API defaults: what tests and embedders usually want. */
     public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone) {
-        this(manifests, bind, port, httpPort, threads, zone, true, java.time.Duration.ZERO, 0);
+        this(manifests, bind, port, httpPort, threads, zone, true, java.time.Duration.ZERO, 0, ForwardOptions.NONE,
+                KubeOptions.inCluster());
+    }
+
+    /** Without forwarding: out-of-zone queries get REFUSED. */
+    public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone,
+                        boolean metrics, java.time.Duration lameduck, int logQueries) {
+        this(manifests, bind, port, httpPort, threads, zone, metrics, lameduck, logQueries, ForwardOptions.NONE,
+                KubeOptions.inCluster());
+    }
+
+    /** Forwarding with everything else as in the six-argument form. */
+    public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone,
+                        ForwardOptions forward) {
+        this(manifests, bind, port, httpPort, threads, zone, true, java.time.Duration.ZERO, 0, forward,
+                KubeOptions.inCluster());
     }
 
     /** With the in-cluster API defaults (they matter only when {@code manifests} is empty). */
     public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone,
-            boolean metrics, java.time.Duration lameduck, int logQueries) {
-        this(manifests, bind, port, httpPort, threads, zone, metrics, lameduck, logQueries, KubeOptions.inCluster());
+            boolean metrics, java.time.Duration lameduck, int logQueries, ForwardOptions forward) {
+        this(manifests, bind, port, httpPort, threads, zone, metrics, lameduck, logQueries, forward,
+                KubeOptions.inCluster());
     }
 
     /** Metrics on, no lame duck, no query log, serving the Kubernetes API as {@code kube} says. */
     public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone,
             KubeOptions kube) {
-        this(manifests, bind, port, httpPort, threads, zone, true, java.time.Duration.ZERO, 0, kube);
+        this(manifests, bind, port, httpPort, threads, zone, true, java.time.Duration.ZERO, 0, ForwardOptions.NONE, kube);
     }
 
     public ServerConfig {
         manifests = List.copyOf(Objects.requireNonNull(manifests, "manifests"));
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(zone, "zone");
+        Objects.requireNonNull(forward, "forward");
         Objects.requireNonNull(kube, "kube");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be 0..65535, not " + port);

@@ -28,6 +28,7 @@ import java.util.Set;
  */
 public final class TableWriter {
     private static final int CNAME_SLOT = RecordType.slot(RecordType.CNAME);
+    private static final int[] GLUE_TYPES = {RecordType.A, RecordType.AAAA};
 
     private final RecordTable table;
     private final PtrPolicy ptrPolicy;
@@ -222,10 +223,17 @@ public final class TableWriter {
             if (!seen.add(target)) {
                 continue;
             }
-            Map<Integer, List<Rr>> at = recordsAt(target);
-            for (int type : new int[] {RecordType.A, RecordType.AAAA}) {
-                for (Rr a : at.getOrDefault(type, List.of())) {
-                    out.add(new AnswerEncoder.Additional(rr.target(), a));
+            NameState at = names.get(target);
+            if (at == null) {
+                continue;
+            }
+            for (int type : GLUE_TYPES) {
+                for (List<Rr> rrs2 : at.contributions.values()) {
+                    for (Rr a : rrs2) {
+                        if (a.type() == type) {
+                            out.add(new AnswerEncoder.Additional(rr.target(), a));
+                        }
+                    }
                 }
             }
         }

@@ -1,7 +1,9 @@
 package io.headlessdns.server.transport;
 
+import io.headlessdns.server.forward.Forwarder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -47,6 +49,7 @@ public final class DnsServer implements AutoCloseable {
     private final InetSocketAddress bind;
     private final int threads;
     private final EngineProvider engines;
+    private final Forwarder forwarder;
     private final LongAdder transportErrors = new LongAdder();
     private final Panics panics = new Panics();
     private final List<Channel> channels = new ArrayList<>();
@@ -55,9 +58,15 @@ public final class DnsServer implements AutoCloseable {
     private int port;
 
     public DnsServer(InetSocketAddress bind, int threads, EngineProvider engines) {
+        this(bind, threads, engines, null);
+    }
+
+    /** @param forwarder answers queries the engines mark FORWARD; null when nothing is forwarded */
+    public DnsServer(InetSocketAddress bind, int threads, EngineProvider engines, Forwarder forwarder) {
         this.bind = bind;
         this.threads = threads;
         this.engines = engines;
+        this.forwarder = forwarder;
     }
 
     public synchronized void start() throws InterruptedException {
@@ -71,16 +80,20 @@ public final class DnsServer implements AutoCloseable {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new TcpInitializer(new TcpQueryHandler(engines, transportErrors, panics)))
+                    .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                    .childHandler(new TcpInitializer(new TcpQueryHandler(engines, transportErrors, panics, forwarder)))
                     .bind(bind).sync().channel();
             channels.add(tcp);
             port = ((InetSocketAddress) tcp.localAddress()).getPort();
             InetSocketAddress udpAddress = new InetSocketAddress(bind.getAddress(), port);
-            UdpQueryHandler udpHandler = new UdpQueryHandler(engines, transportErrors, panics);
+            UdpQueryHandler udpHandler = new UdpQueryHandler(engines, transportErrors, panics, forwarder);
             Bootstrap udp = new Bootstrap()
                     .group(group)
                     .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                     .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER)
+                    // the pooled allocator recycles response buffers on the event loops: nothing
+                    // allocated per query (Netty 4.2's default adaptive allocator allocates per buffer)
+                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                     .handler(udpHandler);
             int udpChannels = 1;
             if (epoll) {

@@ -1,5 +1,7 @@
 package io.headlessdns.server.transport;
 
+import io.headlessdns.server.forward.Forwarder;
+import io.headlessdns.server.query.QueryEngine;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers each datagram with one datagram (or nothing, for a dropped query). Writes are flushed once
- * per read batch. The packet is released by the superclass after {@link #channelRead0}.
+ * per read batch; a forwarded query's answer is written and flushed by the forwarder when it comes. The packet is released by the superclass after {@link #channelRead0}.
  */
 @ChannelHandler.Sharable
 final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> {
@@ -21,11 +23,14 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     private final EngineProvider engines;
     private final LongAdder errors;
     private final Panics panics;
+    /** Null when nothing is forwarded (the engine then never says FORWARD). */
+    private final Forwarder forwarder;
 
-    UdpQueryHandler(EngineProvider engines, LongAdder errors, Panics panics) {
+    UdpQueryHandler(EngineProvider engines, LongAdder errors, Panics panics, Forwarder forwarder) {
         this.engines = engines;
         this.errors = errors;
         this.panics = panics;
+        this.forwarder = forwarder;
     }
 
     @Override
@@ -33,7 +38,11 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         boolean ipv6 = packet.sender().getAddress() instanceof Inet6Address;
         ByteBuf response;
         try {
-            response = engines.get().respond(packet.content(), ctx.alloc(), false, ipv6);
+            QueryEngine engine = engines.get();
+            response = engine.respond(packet.content(), ctx.alloc(), false, ipv6);
+            if (response == QueryEngine.FORWARD) {
+                response = forwarder.forward(engine, packet.content(), false, ctx, packet.sender()); // null: answered later
+            }
         } catch (RuntimeException bug) {
             panics.record(bug); // the engine never throws by design; if it does, count it and drop the query
             return;
