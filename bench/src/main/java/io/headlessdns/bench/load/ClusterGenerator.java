@@ -12,10 +12,10 @@ import java.util.Random;
 /**
  * Writes one synthetic cluster three ways, for the side-by-side load harness ({@code bench/load.sh}):
  * Kubernetes manifests for headless-dns, the equivalent zone file for Knot DNS and NSD, and dnsperf
- * query files. The cluster: {@code services} headless services of 2 pods each (per-pod hostnames,
+ * query files. The cluster: {@code services} headless services of {@code PODS} pods each (default 2; per-pod hostnames,
  * port {@code web}), two of 100 pods and one of 1000, and one ClusterIP service per ten headless ones.
  *
- * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.headlessdns.bench.load.ClusterGenerator OUT_DIR SERVICES QUERIES}
+ * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.headlessdns.bench.load.ClusterGenerator OUT_DIR SERVICES QUERIES [PODS]}
  */
 public final class ClusterGenerator {
     static final String NS = "bench";
@@ -25,15 +25,16 @@ public final class ClusterGenerator {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 3) {
-            System.err.println("usage: ClusterGenerator OUT_DIR SERVICES QUERIES");
+        if (args.length != 3 && args.length != 4) {
+            System.err.println("usage: ClusterGenerator OUT_DIR SERVICES QUERIES [PODS]");
             System.exit(2);
         }
         Path out = Path.of(args[0]);
         int services = Integer.parseInt(args[1]);
         int queries = Integer.parseInt(args[2]);
+        int pods = args.length == 4 ? Integer.parseInt(args[3]) : 2;
         Files.createDirectories(out.resolve("manifests"));
-        List<Svc> cluster = cluster(services);
+        List<Svc> cluster = cluster(services, pods);
         writeManifests(cluster, out.resolve("manifests/cluster.yaml"));
         writeZone(cluster, out.resolve("cluster.local.zone"));
         writeQueries(cluster, services, queries, out);
@@ -44,11 +45,15 @@ public final class ClusterGenerator {
     record Svc(String name, boolean headless, List<String> ips) {
     }
 
-    static List<Svc> cluster(int services) {
+    static List<Svc> cluster(int services, int podsPerService) {
         List<Svc> out = new ArrayList<>();
         int ip = 0;
         for (int i = 0; i < services; i++) {
-            out.add(new Svc("svc-" + i, true, List.of(pod(ip++), pod(ip++))));
+            List<String> ips = new ArrayList<>(podsPerService);
+            for (int p = 0; p < podsPerService; p++) {
+                ips.add(pod(ip++));
+            }
+            out.add(new Svc("svc-" + i, true, ips));
         }
         for (int big : new int[] {100, 100, 1000}) {
             List<String> ips = new ArrayList<>();
@@ -126,11 +131,11 @@ public final class ClusterGenerator {
             Svc s = cluster.get(r.nextInt(services));
             String base = s.name + "." + NS + ".svc." + ZONE;
             service.add(base + " A");
-            pod.add(podName(s, r.nextInt(2)) + "." + base + " A");
+            pod.add(podName(s, r.nextInt(s.ips.size())) + "." + base + " A");
             nx.add("nope-" + r.nextInt(1_000_000) + "." + NS + ".svc." + ZONE + " A");
             switch (q % 10) {
                 case 0, 1, 2, 3: mixed.add(base + " A"); break;
-                case 4, 5, 6: mixed.add(podName(s, q % 2) + "." + base + " A"); break;
+                case 4, 5, 6: mixed.add(podName(s, q % s.ips.size()) + "." + base + " A"); break;
                 case 7: mixed.add("_web._tcp." + base + " SRV"); break;
                 case 8: mixed.add(base + " AAAA"); break;
                 default: mixed.add("nope-" + q + "." + NS + ".svc." + ZONE + " A"); break;

@@ -25,11 +25,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * deploy/rbac.yaml grants list and watch on exactly what the informers list and watch (Kubernetes RBAC:
+ * deploy/base/rbac/rbac.yaml grants list and watch on exactly what the informers list and watch (Kubernetes RBAC:
  * least privilege), read from the requests the API received in the widest mode (verified pod records).
  */
 class RbacMatchesInformersTest {
-    private static final Path RBAC = Path.of("..", "deploy", "rbac.yaml");
+    private static final Path RBAC = Path.of("..", "deploy", "base", "rbac", "rbac.yaml");
     private static final Pattern COLLECTION = Pattern.compile(
             "GET /(?:api/v1|apis/([a-z0-9.-]+)/v[0-9a-z]+)(?:/namespaces/[^/]+)?/([a-z]+)\\?(.*)");
 
