@@ -30,8 +30,10 @@ rm -rf "$debs/x"
 for deb in "$debs"/*.deb; do
     dpkg-deb -x "$deb" "$debs/x"
 done
-# what the JVM, its natives and Netty's epoll transport link (ldd), plus the dynamic loader itself
-for name in ld-linux-x86-64.so.2 libc.so.6 libm.so.6 libz.so.1 libgcc_s.so.1 libstdc++.so.6; do
+# what the JVM and its natives link (ldd), the dynamic loader itself, and what Netty's epoll transport
+# links (readelf -d on its .so, unpacked at run time: libdl.so.2 and librt.so.1, stubs in glibc 2.34+)
+for name in ld-linux-x86-64.so.2 libc.so.6 libm.so.6 libdl.so.2 librt.so.1 libpthread.so.0 libz.so.1 \
+        libgcc_s.so.1 libstdc++.so.6; do
     found=$(find "$debs/x" -name "$name" | head -n 1)
     [ -n "$found" ] || { echo "rootfs.sh: $name is in none of the downloaded packages" >&2; exit 1; }
     cp -L "$found" "$out/lib/x86_64-linux-gnu/$name"
