@@ -1,0 +1,18 @@
+#!/bin/sh
+# Resident memory of the server on a generated cluster, with the image's JVM flags and a container
+# memory limit simulated by -XX:MaxRAM (the JVM sizes its heap from it as from a cgroup limit).
+# usage: bench/memory.sh MANIFESTS_DIR MAXRAM NAME_TO_ASK     (see bench/README.md, "Memory")
+set -u
+J=$(dirname "$0")/../dns-server/target/headless-dns.jar
+java -XX:MaxRAM=$2 -XX:MaxRAMPercentage=70 -XX:+UseShenandoahGC -XX:-UsePerfData -Djava.io.tmpdir=/tmp -jar "$J" --manifests $1 --bind 127.0.0.1 --port 15353 --http-port 19153 --threads 2 > /tmp/headless-dns-memory.log 2>&1 &
+P=$!
+i=0
+until curl -sf localhost:19153/ready >/dev/null; do sleep 1; i=$((i+1)); [ $i -gt 240 ] && break; done
+echo "ready after ${i}s"
+sleep 5
+grep VmHWM /proc/$P/status   # the peak: loading garbage included
+jcmd $P GC.run >/dev/null; sleep 2   # then the live set and the RSS after a full GC
+dig @127.0.0.1 -p 15353 +short "$3"
+grep VmRSS /proc/$P/status; jcmd $P GC.heap_info | sed -n 2,3p
+curl -s localhost:19153/metrics | grep -E "^headless_dns_records"
+kill $P; wait $P
