@@ -12,7 +12,7 @@ COPY --from=build /src/dns-server/target/headless-dns.jar /app/headless-dns.jar
 USER 65532:65532
 EXPOSE 1053/udp 1053/tcp 9153/tcp
 # heap: 70% of the container's memory limit (1Gi in deploy/base: 717 MiB of heap for a live set of
-# 290-350 MiB at 10k services / 150k endpoints, bench/README.md "Memory"); Shenandoah: sub-millisecond
+# 228 MiB at 10k services / 150k endpoints, bench/README.md "Memory"); Shenandoah: sub-millisecond
 # pauses on the DNS threads; no hsperfdata file, and temp files (Netty's native transport) only in /tmp;
 # an OutOfMemoryError exits, for kubelet to restart the container
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=70", "-XX:+UseShenandoahGC", "-XX:-UsePerfData", "-Djava.io.tmpdir=/tmp", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/headless-dns.jar"]
