@@ -84,7 +84,8 @@ class ImageTarIT {
             }
         }
         String out = Files.readString(log.toPath());
-        assertThat(out).as(out).contains("epoll").doesNotContain("WARN");
+        assertThat(out).as(out).contains("epoll").doesNotContain("WARN")
+                .contains("headless-dns " + System.getProperty("headlessdns.image.version") + " on Java");
         assertThat(p.exitValue()).as(out).isZero();
     }
 
