@@ -50,7 +50,7 @@ public final class HeadlessDns implements AutoCloseable {
             log.info("source: {}, {} names served", source.describe(), updater.table().size());
             EngineProvider engines = new EngineProvider(
                     () -> new QueryEngine(updater.table(), config.zone(), counters, updater::isSynced));
-            dns = new DnsServer(new InetSocketAddress(config.bind(), config.port()), config.threads(), engines);
+            dns = new DnsServer(new InetSocketAddress(config.bind(), config.port()), config.threads(), engines, config.limits());
             dns.start();
             log.info("DNS on {}:{} (UDP and TCP, {}, {} threads), zone {}, pod records {}",
                     config.bind().getHostAddress(), dns.port(), dns.transport(), config.threads(),
@@ -81,6 +81,11 @@ public final class HeadlessDns implements AutoCloseable {
 
     public PrometheusMeterRegistry registry() {
         return registry;
+    }
+
+    /** The UDP/TCP listeners (for their transport counters), or null before start and after close. */
+    public DnsServer dns() {
+        return dns;
     }
 
     public QueryCounters counters() {

@@ -3,6 +3,7 @@ package io.headlessdns.server;
 import io.headlessdns.server.compile.PodRecordMode;
 import io.headlessdns.server.compile.ZoneOptions;
 import io.headlessdns.server.config.ServerConfig;
+import io.headlessdns.server.transport.TransportLimits;
 import io.netty.util.ResourceLeakDetector;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -53,6 +54,22 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Event loop threads (default: number of CPUs).")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--tcp-max-connections", paramLabel = "N", defaultValue = "4096",
+            description = "Open TCP connections at most; further ones are closed at once, UDP is unaffected (default: ${DEFAULT-VALUE}).")
+    int tcpMaxConnections;
+
+    @Option(names = "--tcp-max-in-flight", paramLabel = "N", defaultValue = "64",
+            description = "Unwritten responses per TCP connection before the server stops reading it until they drain (default: ${DEFAULT-VALUE}).")
+    int tcpMaxInFlight;
+
+    @Option(names = "--rrl-responses-per-second", paramLabel = "N", defaultValue = "0",
+            description = "UDP response rate limit per client /24 (IPv4) or /56 (IPv6); 0 is off (default: ${DEFAULT-VALUE}).")
+    int rrlResponsesPerSecond;
+
+    @Option(names = "--rrl-slip", paramLabel = "N", defaultValue = "2",
+            description = "With rate limiting, every N-th response over the limit is sent truncated (TC=1) instead of dropped; 0 drops all (default: ${DEFAULT-VALUE}).")
+    int rrlSlip;
+
     public static void main(String[] args) {
         if (System.getProperty("io.netty.leakDetection.level") == null) {
             // leak tracking samples buffers and allocates on the query path; it is for tests, not serving
@@ -92,12 +109,16 @@ public final class Main implements Callable<Integer> {
 
     ServerConfig config() throws Exception {
         ZoneOptions zone;
+        TransportLimits limits;
         try {
             zone = new ZoneOptions(clusterDomain, ttl, negativeTtl, PodRecordMode.parse(podRecords));
+            limits = TransportLimits.DEFAULT
+                    .withTcp(tcpMaxConnections, tcpMaxInFlight, TransportLimits.DEFAULT.tcpIdleMillis(), TransportLimits.DEFAULT.tcpMessageMillis())
+                    .withRrl(rrlResponsesPerSecond, rrlSlip);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
-        return new ServerConfig(manifests, InetAddress.getByName(bind), port, httpPort, threads, zone);
+        return new ServerConfig(manifests, InetAddress.getByName(bind), port, httpPort, threads, zone, limits);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

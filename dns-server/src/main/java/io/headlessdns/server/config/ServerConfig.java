@@ -1,6 +1,7 @@
 package io.headlessdns.server.config;
 
 import io.headlessdns.server.compile.ZoneOptions;
+import io.headlessdns.server.transport.TransportLimits;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Objects;
  * tests directly.
  *
  * @param httpPort 0 picks a free port; -1 disables the HTTP listener (tests that do not need it)
+ * @param limits   TCP connection limits and UDP response rate limiting
  */
 public record ServerConfig(
         List<Path> manifests,
@@ -18,12 +20,19 @@ public record ServerConfig(
         int port,
         int httpPort,
         int threads,
-        ZoneOptions zone) {
+        ZoneOptions zone,
+        TransportLimits limits) {
+
+    /** With the default {@link TransportLimits}. */
+    public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone) {
+        this(manifests, bind, port, httpPort, threads, zone, TransportLimits.DEFAULT);
+    }
 
     public ServerConfig {
         manifests = List.copyOf(Objects.requireNonNull(manifests, "manifests"));
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(zone, "zone");
+        Objects.requireNonNull(limits, "limits");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be 0..65535, not " + port);
         }

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers each datagram with one datagram (or nothing, for a dropped query). Writes are flushed once
- * per read batch. The packet is released by the superclass after {@link #channelRead0}.
+ * per read batch; with response rate limiting on, a response over the limit is dropped or sent truncated.
+ * The packet is released by the superclass after {@link #channelRead0}.
  */
 @ChannelHandler.Sharable
 final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> {
@@ -19,15 +20,31 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
 
     private final EngineProvider engines;
     private final LongAdder errors;
+    /** Null when response rate limiting is off: then nothing about it runs per query. */
+    private final ResponseRateLimiter limiter;
+    private final LongAdder rateLimited;
 
-    UdpQueryHandler(EngineProvider engines, LongAdder errors) {
+    UdpQueryHandler(EngineProvider engines, LongAdder errors, ResponseRateLimiter limiter, LongAdder rateLimited) {
         this.engines = engines;
         this.errors = errors;
+        this.limiter = limiter;
+        this.rateLimited = rateLimited;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
         ByteBuf response = engines.get().respond(packet.content(), ctx.alloc(), false);
+        if (response != null && limiter != null) {
+            int verdict = limiter.admit(packet.sender().getAddress());
+            if (verdict != ResponseRateLimiter.SEND) {
+                rateLimited.increment();
+                if (verdict == ResponseRateLimiter.DROP) {
+                    response.release();
+                    return;
+                }
+                ResponseRateLimiter.truncate(response);
+            }
+        }
         if (response != null) {
             ctx.write(new DatagramPacket(response, packet.sender()), ctx.voidPromise());
         }

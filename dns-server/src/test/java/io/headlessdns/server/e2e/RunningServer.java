@@ -4,6 +4,7 @@ import io.headlessdns.server.HeadlessDns;
 import io.headlessdns.server.compile.PodRecordMode;
 import io.headlessdns.server.compile.ZoneOptions;
 import io.headlessdns.server.config.ServerConfig;
+import io.headlessdns.server.transport.TransportLimits;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,9 +15,13 @@ public final class RunningServer implements AutoCloseable {
     public final Dig dig;
 
     public RunningServer(List<Path> manifests, PodRecordMode pods) throws Exception {
+        this(manifests, pods, TransportLimits.DEFAULT);
+    }
+
+    public RunningServer(List<Path> manifests, PodRecordMode pods, TransportLimits limits) throws Exception {
         int port = FreePort.udpAndTcp();
         server = new HeadlessDns(new ServerConfig(manifests, InetAddress.getLoopbackAddress(), port, 0, 2,
-                new ZoneOptions("cluster.local", 5, 5, pods)));
+                new ZoneOptions("cluster.local", 5, 5, pods), limits));
         server.start();
         dig = new Dig(server.dnsPort());
     }
