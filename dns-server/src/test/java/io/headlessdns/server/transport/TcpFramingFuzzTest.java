@@ -40,7 +40,11 @@ class TcpFramingFuzzTest {
                 if (data.consumeInt(0, 15) == 0) {
                     ch.advanceTimeBy(data.consumeInt(1, 12_000), TimeUnit.MILLISECONDS); // a stall
                 } else {
-                    ByteBuf chunk = Unpooled.wrappedBuffer(data.consumeBytes(data.consumeInt(1, 700)));
+                    byte[] bytes = data.consumeBytes(data.consumeInt(1, 700));
+                    if (bytes.length == 0) {
+                        continue; // would be Unpooled.EMPTY_BUFFER, whose reference count never drops
+                    }
+                    ByteBuf chunk = Unpooled.wrappedBuffer(bytes);
                     fed.add(chunk);
                     ch.writeInbound(chunk);
                 }
