@@ -21,12 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * 1000 idle TCP connections (RFC 7766 6.2.3: a server must cope with idle clients) do not slow UDP: the
- * real {@code dnsperf} (Debian package dnsperf) measures the UDP query rate for 3 s before and for 3 s
- * while the connections are open, in the same run. The server runs in this JVM, so its 1000 accepted
+ * real {@code dnsperf} (Debian package dnsperf) measures the UDP query rate without and with the connections
+ * open, alternating twice in the same run. The server runs in this JVM, so its 1000 accepted
  * sockets and the test's 1000 client sockets share the process's file limit ({@code ulimit -n}).
  */
 class IdleTcpConnectionsLoadTest {
     private static final int CONNECTIONS = 1000;
+    private static final int ROUNDS = 2;
     private static final Pattern QPS = Pattern.compile("Queries per second:\\s+([0-9.]+)");
 
     @TempDir
@@ -45,28 +46,36 @@ class IdleTcpConnectionsLoadTest {
         try (RunningServer running = new RunningServer(List.of(dir), PodRecordMode.INSECURE)) {
             int port = running.server.dnsPort();
             dnsperf(port, queries, 1); // warm-up
-            double before = dnsperf(port, queries, 3);
-            List<Socket> idle = new ArrayList<>();
-            try {
-                for (int i = 0; i < CONNECTIONS; i++) {
-                    idle.add(new Socket(InetAddress.getLoopbackAddress(), port));
+            // alternate the two conditions and keep the best of each: the machine is shared, and a noisy
+            // neighbour should not decide the comparison
+            double before = 0;
+            double during = 0;
+            int stillOpen = 0;
+            for (int round = 0; round < ROUNDS; round++) {
+                before = Math.max(before, dnsperf(port, queries, 2));
+                List<Socket> idle = new ArrayList<>();
+                try {
+                    for (int i = 0; i < CONNECTIONS; i++) {
+                        idle.add(new Socket(InetAddress.getLoopbackAddress(), port));
+                    }
+                    await().atMost(Duration.ofSeconds(5)).until(() -> running.server.dns().tcpOpen() == CONNECTIONS);
+                    during = Math.max(during, dnsperf(port, queries, 2));
+                    stillOpen = running.server.dns().tcpOpen();
+                } finally {
+                    for (Socket s : idle) {
+                        s.close();
+                    }
                 }
-                await().atMost(Duration.ofSeconds(5)).until(() -> running.server.dns().tcpOpen() == CONNECTIONS);
-                double during = dnsperf(port, queries, 3);
-                int stillOpen = running.server.dns().tcpOpen();
-                String report = String.format("idle TCP: UDP %.0f qps before, %.0f qps with %d idle TCP connections open "
-                        + "(%.0f%%), %d still open after the run", before, during, CONNECTIONS, 100 * during / before, stillOpen);
-                System.out.println(report);
-                Files.createDirectories(Path.of("target"));
-                Files.writeString(Path.of("target", "idle-tcp-report.txt"), report + "\n");
-                assertThat(stillOpen).as(report).isEqualTo(CONNECTIONS);
-                assertThat(during).as(report).isGreaterThan(before * 0.7);
-            } finally {
-                for (Socket s : idle) {
-                    s.close();
-                }
+                await().atMost(Duration.ofSeconds(5)).until(() -> running.server.dns().tcpOpen() == 0);
             }
-            await().atMost(Duration.ofSeconds(5)).until(() -> running.server.dns().tcpOpen() == 0);
+            String report = String.format("idle TCP: UDP %.0f qps without, %.0f qps with %d idle TCP connections open "
+                    + "(%.0f%%; best of %d alternating 2 s dnsperf runs each), %d still open after the run", before, during,
+                    CONNECTIONS, 100 * during / before, ROUNDS, stillOpen);
+            System.out.println(report);
+            Files.createDirectories(Path.of("target"));
+            Files.writeString(Path.of("target", "idle-tcp-report.txt"), report + "\n");
+            assertThat(stillOpen).as(report).isEqualTo(CONNECTIONS);
+            assertThat(during).as(report).isGreaterThan(before * 0.7);
         }
     }
 
