@@ -6,15 +6,18 @@ import io.headlessdns.server.compile.RecordCompiler;
 import io.headlessdns.server.compile.TableUpdater;
 import io.headlessdns.server.config.ServerConfig;
 import io.headlessdns.server.http.HttpEndpoints;
+import io.headlessdns.server.metrics.DnsCollector;
+import io.headlessdns.server.metrics.ServerMetrics;
 import io.headlessdns.server.query.QueryCounters;
 import io.headlessdns.server.query.QueryEngine;
+import io.headlessdns.server.query.QueryLog;
 import io.headlessdns.server.table.RecordTable;
 import io.headlessdns.server.transport.DnsServer;
 import io.headlessdns.server.transport.EngineProvider;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,53 +25,88 @@ import org.slf4j.LoggerFactory;
  * One running server: cluster source -> table updater -> record table -> query engines -> UDP/TCP
  * listeners, plus the HTTP endpoints. {@link #start} brings them up in that order (so the first
  * answer already reflects the whole cluster) and throws with the cause if any fails; {@link #close}
- * takes them down in reverse and is idempotent.
+ * takes them down in reverse and is idempotent. {@link #shutdown} is the graceful way: not ready at
+ * once, DNS answering on for the lame-duck period, then close (CoreDNS's health plugin {@code lameduck}).
  */
 public final class HeadlessDns implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HeadlessDns.class);
 
     private final ServerConfig config;
+    private final java.util.function.Function<ServerConfig, ClusterSource> sources;
     private final QueryCounters counters = new QueryCounters();
     /** Every part registers its meters here; /metrics scrapes it. */
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ServerMetrics metrics;
+    private final QueryLog queryLog;
     private final TableUpdater updater;
     private volatile boolean shuttingDown;
+    /** Set once the DNS listeners are bound: ready needs them, and HTTP starts before them. */
+    private volatile boolean listening;
     private ClusterSource source;
     private DnsServer dns;
     private HttpEndpoints http;
 
     public HeadlessDns(ServerConfig config) {
+        this(config, c -> new ManifestSource(c.manifests()));
+    }
+
+    /** @param sources makes the cluster source from the configuration (tests pass their own) */
+    public HeadlessDns(ServerConfig config, java.util.function.Function<ServerConfig, ClusterSource> sources) {
         this.config = config;
+        this.sources = sources;
         RecordTable table = TableUpdater.newTable(config.zone());
         this.updater = new TableUpdater(new RecordCompiler(config.zone()), table, Clock.systemUTC());
+        this.metrics = new ServerMetrics(config.metrics(), version());
+        this.metrics.bindServer(updater, counters);
+        this.queryLog = config.logQueries() > 0 ? new QueryLog(config.logQueries()) : null;
+    }
+
+    /** The version of this build (the jar's Implementation-Version), or "development". */
+    public static String version() {
+        String v = HeadlessDns.class.getPackage().getImplementationVersion();
+        return v == null ? "development" : v;
     }
 
     public synchronized void start() throws Exception {
         try {
-            source = new ManifestSource(config.manifests());
+            log.info("headless-dns {} on Java {}, zone {}, metrics {}, lameduck {}s, query log {}", version(),
+                    Runtime.version(), config.zone().clusterDomain(), config.metrics() ? "on" : "off",
+                    config.lameduck().toSeconds(), config.logQueries() > 0 ? "1 in " + config.logQueries() : "off");
+            // HTTP first, so /ready says 503 (and /health 200) while the source is still syncing
+            if (config.httpPort() >= 0) {
+                http = new HttpEndpoints(new InetSocketAddress(config.bind(), config.httpPort()), this::ready,
+                        metrics::scrape, updater.table());
+                http.start();
+                log.info("HTTP on {}:{} (/metrics, /health, /ready, /records)", config.bind().getHostAddress(), http.port());
+            }
+            source = sources.apply(config);
             source.start(updater);
-            log.info("source: {}, {} names served", source.describe(), updater.table().size());
-            EngineProvider engines = new EngineProvider(
-                    () -> new QueryEngine(updater.table(), config.zone(), counters, updater::isSynced));
+            log.info("source: {} ({})", source.describe(), updater.isSynced() ? "synced" : "syncing");
+            EngineProvider engines = new EngineProvider(() -> new QueryEngine(updater.table(), config.zone(), counters,
+                    updater::isSynced, metrics.dns(), queryLog));
             dns = new DnsServer(new InetSocketAddress(config.bind(), config.port()), config.threads(), engines, config.limits());
             dns.start();
+            DnsServer bound = dns;
+            java.util.List<String> plugins = new java.util.ArrayList<>(java.util.List.of("kubernetes"));
+            if (http != null) {
+                plugins.addAll(java.util.List.of("prometheus", "health", "ready"));
+            }
+            if (queryLog != null) {
+                plugins.add("log");
+            }
+            metrics.bindDns(DnsCollector.serverLabel(config.bind(), dns.port()), bound::panics, plugins);
+            listening = true;
             log.info("DNS on {}:{} (UDP and TCP, {}, {} threads), zone {}, pod records {}",
                     config.bind().getHostAddress(), dns.port(), dns.transport(), config.threads(),
                     config.zone().clusterDomain(), config.zone().podRecords());
-            if (config.httpPort() >= 0) {
-                http = new HttpEndpoints(new InetSocketAddress(config.bind(), config.httpPort()), this::ready, registry);
-                http.start();
-                log.info("HTTP on {}:{} (/metrics, /health, /ready)", config.bind().getHostAddress(), http.port());
-            }
         } catch (Exception e) {
             close();
             throw e;
         }
     }
 
-    /** Ready: the source has synced and the server is not shutting down. */
+    /** Ready: the source has synced, DNS is listening, and the server is not shutting down. */
     public boolean ready() {
-        return updater.isSynced() && !shuttingDown;
+        return updater.isSynced() && listening && !shuttingDown;
     }
 
     public int dnsPort() {
@@ -80,7 +118,26 @@ public final class HeadlessDns implements AutoCloseable {
     }
 
     public PrometheusMeterRegistry registry() {
-        return registry;
+        return metrics.registry();
+    }
+
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Graceful stop: /ready turns 503 at once (so Kubernetes takes this pod out of the DNS service's
+     * endpoints), DNS keeps answering for {@code lameduck} while clients and kube-proxy catch up, then
+     * everything closes.
+     */
+    public void shutdown(Duration lameduck) throws InterruptedException {
+        shuttingDown = true;
+        if (!lameduck.isZero()) {
+            log.info("shutting down: not ready; answering DNS for {} s more (lame duck)", lameduck.toSeconds());
+            Thread.sleep(lameduck.toMillis());
+        }
+        close();
+        log.info("stopped");
     }
 
     /** The UDP/TCP listeners (for their transport counters), or null before start and after close. */
@@ -111,5 +168,9 @@ public final class HeadlessDns implements AutoCloseable {
             source.close();
             source = null;
         }
+        if (queryLog != null) {
+            queryLog.close();
+        }
+        metrics.close();
     }
 }

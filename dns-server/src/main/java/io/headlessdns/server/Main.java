@@ -1,7 +1,10 @@
 package io.headlessdns.server;
 
 import io.headlessdns.server.compile.PodRecordMode;
+import io.headlessdns.server.compile.PtrPolicy;
 import io.headlessdns.server.compile.ZoneOptions;
+import io.headlessdns.server.config.EnvironmentDefaults;
+import io.headlessdns.server.config.LogFormat;
 import io.headlessdns.server.config.ServerConfig;
 import io.headlessdns.server.transport.TransportLimits;
 import io.netty.util.ResourceLeakDetector;
@@ -20,12 +23,15 @@ import picocli.CommandLine.Option;
 
 /** The command line (DESIGN section 3): parses flags, starts {@link HeadlessDns}, waits for SIGTERM. */
 @Command(name = "headless-dns", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        sortOptions = false,
+        sortOptions = false, defaultValueProvider = EnvironmentDefaults.class,
+        footer = {"", "Every option can also be set from the environment: HEADLESS_DNS_ and the long option name in"
+                + " upper case with dashes as underscores (HEADLESS_DNS_PORT=5353, HEADLESS_DNS_MANIFESTS=a.yaml,b.yaml)."
+                + " A flag on the command line wins."},
         description = "Cluster DNS for Kubernetes: headless services and StatefulSet pods first.")
 public final class Main implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
-    @Option(names = "--manifests", paramLabel = "PATH", required = true,
+    @Option(names = "--manifests", paramLabel = "PATH", required = true, split = ",",
             description = "Serve the cluster described by Kubernetes YAML/JSON files (a file or folder; repeatable). Watched: edits are served within 1 s.")
     List<Path> manifests = new ArrayList<>();
 
@@ -51,8 +57,44 @@ public final class Main implements Callable<Integer> {
             description = "a-b-c-d.<ns>.pod.<zone> records: disabled, insecure (any address, kubeadm's default) or verified (only IPs of known pods) (default: ${DEFAULT-VALUE}).")
     String podRecords;
 
+    @Option(names = "--ttl-service", paramLabel = "SECONDS", description = "TTL of a service's own A/AAAA/CNAME (default: --ttl).")
+    Integer ttlService;
+
+    @Option(names = "--ttl-pod", paramLabel = "SECONDS", description = "TTL of per-pod names: <hostname>.<svc>... and pod records (default: --ttl).")
+    Integer ttlPod;
+
+    @Option(names = "--ttl-srv", paramLabel = "SECONDS", description = "TTL of SRV records (default: --ttl).")
+    Integer ttlSrv;
+
+    @Option(names = "--ttl-ptr", paramLabel = "SECONDS", description = "TTL of PTR records (default: --ttl).")
+    Integer ttlPtr;
+
+    @Option(names = "--ptr-policy", paramLabel = "POLICY", defaultValue = "all",
+            description = "PTR for an IP behind several services: all (one per service, as CoreDNS) or hostname-first (one, preferring the StatefulSet pod's name) (default: ${DEFAULT-VALUE}).")
+    String ptrPolicy;
+
+    @Option(names = "--publish-pod-names-before-ready",
+            description = "Answer <hostname>.<svc>... as soon as the endpoint has an address, before it is ready; the service's own A/AAAA and SRV stay ready-only.")
+    boolean publishPodNamesBeforeReady;
+
     @Option(names = "--threads", paramLabel = "N", description = "Event loop threads (default: number of CPUs).")
     int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--metrics", paramLabel = "BOOL", defaultValue = "true", arity = "1",
+            description = "Meter every query (CoreDNS's coredns_dns_* families); false only to measure what that costs (default: ${DEFAULT-VALUE}).")
+    boolean metrics;
+
+    @Option(names = "--lameduck", paramLabel = "SECONDS", defaultValue = "5",
+            description = "On SIGTERM, /ready turns 503 at once and DNS keeps answering this long before the listeners close (default: ${DEFAULT-VALUE}).")
+    int lameduck;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "Log lines to stdout as text or json (one JSON object per line) (default: ${DEFAULT-VALUE}).")
+    String logFormat;
+
+    @Option(names = "--log-queries", paramLabel = "N", defaultValue = "0",
+            description = "Log one query in N (logger 'query'), written off the DNS threads; 0 logs none (default: ${DEFAULT-VALUE}).")
+    int logQueries;
 
     @Option(names = "--tcp-max-connections", paramLabel = "N", defaultValue = "4096",
             description = "Open TCP connections at most; further ones are closed at once, UDP is unaffected (default: ${DEFAULT-VALUE}).")
@@ -90,6 +132,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        LogFormat.apply(logFormat);
         ServerConfig config = config();
         HeadlessDns server = new HeadlessDns(config);
         try {
@@ -97,13 +140,15 @@ public final class Main implements Callable<Integer> {
         } catch (BindException e) {
             throw new IllegalStateException("cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("shutting down");
-            server.close();
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
+        // SIGTERM (what Kubernetes sends) and SIGINT start the graceful shutdown on this thread, which then
+        // returns 0: handling the signal, rather than only a shutdown hook, is what lets the exit code be 0
+        // (a JVM ended by a signal exits 143) and lets DNS answer through the lame-duck period.
+        CountDownLatch stop = new CountDownLatch(1);
+        Signals.onTermination(stop::countDown);
+        Thread hook = new Thread(server::close, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook); // any other exit path still closes the listeners
+        stop.await();
+        server.shutdown(config.lameduck());
         return 0;
     }
 
@@ -111,21 +156,33 @@ public final class Main implements Callable<Integer> {
         ZoneOptions zone;
         TransportLimits limits;
         try {
-            zone = new ZoneOptions(clusterDomain, ttl, negativeTtl, PodRecordMode.parse(podRecords));
+            ZoneOptions.RecordTtls ttls = new ZoneOptions.RecordTtls(orTtl(ttlService), orTtl(ttlPod), orTtl(ttlSrv), orTtl(ttlPtr));
+            zone = new ZoneOptions(clusterDomain, ttl, negativeTtl, PodRecordMode.parse(podRecords), ttls,
+                    PtrPolicy.parse(ptrPolicy), publishPodNamesBeforeReady);
             limits = TransportLimits.DEFAULT
                     .withTcp(tcpMaxConnections, tcpMaxInFlight, TransportLimits.DEFAULT.tcpIdleMillis(), TransportLimits.DEFAULT.tcpMessageMillis())
                     .withRrl(rrlResponsesPerSecond, rrlSlip);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
-        return new ServerConfig(manifests, InetAddress.getByName(bind), port, httpPort, threads, zone, limits);
+        if (lameduck < 0) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--lameduck must not be negative, not " + lameduck);
+        }
+        if (logQueries < 0) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--log-queries must be 0 (off) or N (1 in N), not " + logQueries);
+        }
+        return new ServerConfig(manifests, InetAddress.getByName(bind), port, httpPort, threads, zone, metrics,
+                java.time.Duration.ofSeconds(lameduck), logQueries, limits);
+    }
+
+    private int orTtl(Integer specific) {
+        return specific != null ? specific : ttl;
     }
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"headless-dns " + (v == null ? "development" : v)};
+            return new String[] {"headless-dns " + HeadlessDns.version(), "Java " + Runtime.version()};
         }
     }
 }

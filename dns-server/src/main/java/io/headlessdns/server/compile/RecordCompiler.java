@@ -51,7 +51,7 @@ public final class RecordCompiler {
         byte[] base = serviceName(s.key().namespace(), s.key().name());
         switch (s.type()) {
             case EXTERNAL_NAME:
-                out.add(base, new Rr(RecordType.CNAME, options.ttl(), null, DnsName.fromText(s.externalName())));
+                out.add(base, new Rr(RecordType.CNAME, options.ttls().service(), null, DnsName.fromText(s.externalName())));
                 break;
             case CLUSTER_IP:
                 clusterIp(s, base, out);
@@ -66,7 +66,7 @@ public final class RecordCompiler {
             // the NS target answers with the DNS service's own addresses, as CoreDNS does
             byte[] ns = nsName();
             for (String ip : s.clusterIPs()) {
-                out.add(ns, address(IpLiteral.parse(ip)));
+                out.add(ns, address(IpLiteral.parse(ip), options.ttl()));
             }
         }
         return out.build();
@@ -78,8 +78,8 @@ public final class RecordCompiler {
         }
         for (String ip : s.clusterIPs()) {
             InetAddress a = IpLiteral.parse(ip);
-            out.add(base, address(a));
-            out.add(DnsName.reverse(a), new Rr(RecordType.PTR, options.ttl(), null, base));
+            out.add(base, address(a, options.ttls().service()));
+            out.add(DnsName.reverse(a), ptr(base, PtrPolicy.RANK_SERVICE));
         }
         for (PortView p : s.ports()) {
             if (p.named()) {
@@ -90,17 +90,24 @@ public final class RecordCompiler {
 
     private void headless(ServiceView s, byte[] base, Records out) {
         Map<String, List<Srv>> srvs = new LinkedHashMap<>();
+        NameKey baseKey = NameKey.of(base);
         for (EndpointView e : s.endpoints()) {
-            if (!s.publishes(e)) {
+            boolean published = s.publishes(e);
+            // with --publish-pod-names-before-ready a member's own name answers once it has an address;
+            // the service's A/AAAA and SRV stay ready-only
+            if (!published && !(options.publishPodNamesBeforeReady() && !e.terminating())) {
                 continue;
             }
             String hostname = DnsName.isDns1123Label(e.hostname()) ? e.hostname() : null;
             for (String ip : e.addresses()) {
                 InetAddress a = IpLiteral.parse(ip);
                 byte[] member = DnsName.prepend(hostname != null ? hostname : DnsName.dashed(a), base);
-                out.add(base, address(a));
-                out.add(member, address(a));
-                out.add(DnsName.reverse(a), new Rr(RecordType.PTR, options.ttl(), null, member));
+                out.add(NameKey.of(member), address(a, options.ttls().pod()));
+                out.add(DnsName.reverse(a), ptr(member, hostname != null ? PtrPolicy.RANK_HOSTNAME : PtrPolicy.RANK_ENDPOINT));
+                if (!published) {
+                    continue;
+                }
+                out.add(baseKey, address(a, options.ttls().service()));
                 for (PortView p : e.ports()) {
                     if (p.named()) {
                         srvs.computeIfAbsent(p.protocol() + "/" + p.name(), k -> new ArrayList<>()).add(new Srv(p, member));
@@ -137,7 +144,7 @@ public final class RecordCompiler {
         if (options.podRecords() == PodRecordMode.VERIFIED) {
             for (String ip : p.ips()) {
                 InetAddress a = IpLiteral.parse(ip);
-                out.add(DnsName.prepend(DnsName.dashed(a), podNamespaceName(p.namespace())), address(a));
+                out.add(DnsName.prepend(DnsName.dashed(a), podNamespaceName(p.namespace())), address(a, options.ttls().pod()));
             }
         }
         return out.build();
@@ -204,14 +211,18 @@ public final class RecordCompiler {
         return DnsName.prepend("_" + p.name() + "._" + p.protocol().toLowerCase(Locale.ROOT), base);
     }
 
-    private Rr address(InetAddress a) {
-        return new Rr(a instanceof Inet4Address ? RecordType.A : RecordType.AAAA, options.ttl(), a.getAddress(), null);
+    private static Rr address(InetAddress a, int ttl) {
+        return new Rr(a instanceof Inet4Address ? RecordType.A : RecordType.AAAA, ttl, a.getAddress(), null);
+    }
+
+    private Rr ptr(byte[] target, int rank) {
+        return new Rr(RecordType.PTR, options.ttls().ptr(), null, target, rank);
     }
 
     private Rr srv(int priority, int weight, int port, byte[] target) {
         byte[] fixed = {(byte) (priority >> 8), (byte) priority, (byte) (weight >> 8), (byte) weight,
             (byte) (port >> 8), (byte) port};
-        return new Rr(RecordType.SRV, options.ttl(), fixed, target);
+        return new Rr(RecordType.SRV, options.ttls().srv(), fixed, target);
     }
 
     /** Records grouped by owner, each RRset free of duplicates (RFC 2181 5). */
@@ -219,7 +230,11 @@ public final class RecordCompiler {
         private final Map<NameKey, java.util.Set<Rr>> map = new LinkedHashMap<>();
 
         void add(byte[] owner, Rr rr) {
-            map.computeIfAbsent(NameKey.of(owner), k -> new java.util.LinkedHashSet<>()).add(rr);
+            add(NameKey.of(owner), rr);
+        }
+
+        void add(NameKey owner, Rr rr) {
+            map.computeIfAbsent(owner, k -> new java.util.LinkedHashSet<>()).add(rr);
         }
 
         void exists(byte[] owner) {

@@ -18,12 +18,23 @@ public final class Rr {
     final int ttl;
     final byte[] fixed;
     final byte[] target;
+    /** Preference among records of a name from different sources (PTR policy); not part of equality. */
+    final int rank;
 
     public Rr(int type, int ttl, byte[] fixed, byte[] target) {
+        this(type, ttl, fixed, target, 0);
+    }
+
+    public Rr(int type, int ttl, byte[] fixed, byte[] target, int rank) {
         this.type = type;
         this.ttl = ttl;
         this.fixed = fixed == null ? NONE : fixed;
         this.target = target;
+        this.rank = rank;
+    }
+
+    public int rank() {
+        return rank;
     }
 
     public int type() {

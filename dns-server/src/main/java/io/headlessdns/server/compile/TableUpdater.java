@@ -34,12 +34,24 @@ public final class TableUpdater implements ClusterListener {
     private final Map<Object, String> lastError = new java.util.HashMap<>();
     private volatile boolean synced;
     private long serial;
+    /** Listener calls by {@link Event}, read by the metrics at scrape time (another thread). */
+    private final java.util.concurrent.atomic.LongAdder[] events = new java.util.concurrent.atomic.LongAdder[Event.values().length];
+    private final java.util.concurrent.atomic.LongAdder publishes = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder publishNanos = new java.util.concurrent.atomic.LongAdder();
+    /** System.nanoTime() of the last listener call, or 0 before the first; volatile for the scraping thread. */
+    private volatile long lastEventNanos;
+
+    /** The kinds of listener call, as the {@code kind} label of the watch-event counter. */
+    public enum Event { SERVICE_CHANGED, SERVICE_REMOVED, POD_CHANGED, POD_REMOVED, NAMESPACE_CHANGED, SYNCED }
 
     public TableUpdater(RecordCompiler compiler, RecordTable table, Clock clock) {
         this.compiler = compiler;
         this.table = table;
-        this.writer = new TableWriter(table);
+        this.writer = new TableWriter(table, compiler.options().ptrPolicy());
         this.clock = clock;
+        for (int i = 0; i < events.length; i++) {
+            events[i] = new java.util.concurrent.atomic.LongAdder();
+        }
         bumpSerial();
     }
 
@@ -66,6 +78,7 @@ public final class TableUpdater implements ClusterListener {
 
     @Override
     public void serviceChanged(ServiceView service) {
+        event(Event.SERVICE_CHANGED);
         Map<NameKey, List<io.headlessdns.server.compile.Rr>> records;
         try {
             records = compiler.service(service);
@@ -78,11 +91,13 @@ public final class TableUpdater implements ClusterListener {
 
     @Override
     public void serviceRemoved(ServiceKey key) {
+        event(Event.SERVICE_REMOVED);
         apply(key, Map.of());
     }
 
     @Override
     public void podChanged(PodView pod) {
+        event(Event.POD_CHANGED);
         PodKey key = new PodKey(pod.namespace(), pod.name());
         try {
             apply(key, compiler.pod(pod));
@@ -93,11 +108,13 @@ public final class TableUpdater implements ClusterListener {
 
     @Override
     public void podRemoved(String namespace, String name) {
+        event(Event.POD_REMOVED);
         apply(new PodKey(namespace, name), Map.of());
     }
 
     @Override
     public void namespaceChanged(String namespace, boolean exists) {
+        event(Event.NAMESPACE_CHANGED);
         NamespaceKey key = new NamespaceKey(namespace);
         try {
             apply(key, exists ? compiler.namespace(namespace) : Map.of());
@@ -108,13 +125,43 @@ public final class TableUpdater implements ClusterListener {
 
     @Override
     public void synced() {
+        event(Event.SYNCED);
         synced = true;
+        log.info("cluster synced: {} names served ({} services, {} pods, {} namespaces delivered)", table.size(),
+                events(Event.SERVICE_CHANGED), events(Event.POD_CHANGED), events(Event.NAMESPACE_CHANGED));
+    }
+
+    /** Listener calls of one kind so far. */
+    public long events(Event kind) {
+        return events[kind.ordinal()].sum();
+    }
+
+    /** System.nanoTime() of the last listener call, or 0 if there was none. */
+    public long lastEventNanos() {
+        return lastEventNanos;
+    }
+
+    /** Table publications (one per applied change) so far, and the time they took in total. */
+    public long publishes() {
+        return publishes.sum();
+    }
+
+    public long publishNanos() {
+        return publishNanos.sum();
+    }
+
+    private void event(Event kind) {
+        events[kind.ordinal()].increment();
+        lastEventNanos = System.nanoTime();
     }
 
     private void apply(Object key, Map<NameKey, List<Rr>> records) {
+        long start = System.nanoTime();
         lastError.remove(key);
         writer.replace(key, records);
         bumpSerial();
+        publishNanos.add(System.nanoTime() - start);
+        publishes.increment();
     }
 
     private void skip(Object key, String what, IllegalArgumentException e) {

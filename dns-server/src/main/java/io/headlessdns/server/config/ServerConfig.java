@@ -12,6 +12,10 @@ import java.util.Objects;
  * tests directly.
  *
  * @param httpPort 0 picks a free port; -1 disables the HTTP listener (tests that do not need it)
+ * @param metrics whether queries are metered (CoreDNS's coredns_dns_* families); off only to measure
+ *     what metering costs
+ * @param lameduck how long DNS keeps answering after a shutdown starts, with /ready already 503
+ * @param logQueries log one query in this many (0: none), off the event loop
  * @param limits   TCP connection limits and UDP response rate limiting
  */
 public record ServerConfig(
@@ -21,11 +25,20 @@ public record ServerConfig(
         int httpPort,
         int threads,
         ZoneOptions zone,
+        boolean metrics,
+        java.time.Duration lameduck,
+        int logQueries,
         TransportLimits limits) {
 
-    /** With the default {@link TransportLimits}. */
+    /** Metrics on, no lame duck, no query log: what tests and embedders usually want. */
     public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone) {
-        this(manifests, bind, port, httpPort, threads, zone, TransportLimits.DEFAULT);
+        this(manifests, bind, port, httpPort, threads, zone, true, java.time.Duration.ZERO, 0);
+    }
+
+    /** With the default {@link TransportLimits}. */
+    public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone,
+                        boolean metrics, java.time.Duration lameduck, int logQueries) {
+        this(manifests, bind, port, httpPort, threads, zone, metrics, lameduck, logQueries, TransportLimits.DEFAULT);
     }
 
     public ServerConfig {
@@ -38,6 +51,13 @@ public record ServerConfig(
         }
         if (httpPort < -1 || httpPort > 65535) {
             throw new IllegalArgumentException("--http-port must be 0..65535, not " + httpPort);
+        }
+        Objects.requireNonNull(lameduck, "lameduck");
+        if (lameduck.isNegative()) {
+            throw new IllegalArgumentException("--lameduck must not be negative, not " + lameduck.toSeconds());
+        }
+        if (logQueries < 0) {
+            throw new IllegalArgumentException("--log-queries must be 0 (off) or N (1 in N), not " + logQueries);
         }
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, not " + threads);

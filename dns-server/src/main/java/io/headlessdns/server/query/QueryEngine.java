@@ -2,6 +2,7 @@ package io.headlessdns.server.query;
 
 import io.headlessdns.server.compile.PodRecordMode;
 import io.headlessdns.server.compile.ZoneOptions;
+import io.headlessdns.server.metrics.DnsMetrics;
 import io.headlessdns.server.table.EncodedAnswer;
 import io.headlessdns.server.table.Node;
 import io.headlessdns.server.table.RecordTable;
@@ -27,6 +28,11 @@ public final class QueryEngine {
     private final int podTtl;
     private final QueryCounters counters;
     private final BooleanSupplier ready;
+    /** CoreDNS-shaped per-query meters, or null when metrics are off (--metrics=false, benchmarks). */
+    private final DnsMetrics metrics;
+    /** The sampled query log, or null; {@link #untilLogged} counts down to the next sampled query. */
+    private final QueryLog queryLog;
+    private int untilLogged;
     private final Question q = new Question();
     private final ResponseWriter writer = new ResponseWriter();
 
@@ -37,10 +43,23 @@ public final class QueryEngine {
     private final byte[] podAddress = new byte[16];
     private int podAddressLength;
 
+    /** An engine without the per-query CoreDNS meters (outcome counters only). */
     public QueryEngine(RecordTable table, ZoneOptions options, QueryCounters counters, BooleanSupplier ready) {
+        this(table, options, counters, ready, null, null);
+    }
+
+    /**
+     * @param metrics the per-query meters to record into, or null for none
+     * @param queryLog the sampled query log, or null for none
+     */
+    public QueryEngine(RecordTable table, ZoneOptions options, QueryCounters counters, BooleanSupplier ready,
+                       DnsMetrics metrics, QueryLog queryLog) {
+        this.metrics = metrics;
+        this.queryLog = queryLog;
+        this.untilLogged = queryLog == null ? 0 : queryLog.every();
         this.table = table;
         this.podRecords = options.podRecords();
-        this.podTtl = options.ttl();
+        this.podTtl = options.ttls().pod();
         this.counters = counters;
         this.ready = ready;
     }
@@ -50,8 +69,15 @@ public final class QueryEngine {
      * response starts with its 2-byte length (RFC 1035 4.2.2). The query buffer is not released.
      */
     public ByteBuf respond(ByteBuf query, ByteBufAllocator alloc, boolean tcp) {
+        return respond(query, alloc, tcp, false);
+    }
+
+    /** {@link #respond(ByteBuf, ByteBufAllocator, boolean)} for a client of the given address family. */
+    public ByteBuf respond(ByteBuf query, ByteBufAllocator alloc, boolean tcp, boolean ipv6) {
+        long start = metrics != null || queryLog != null ? System.nanoTime() : 0;
         Outcome outcome;
-        switch (QueryParser.parse(query, q)) {
+        int parsed = QueryParser.parse(query, q);
+        switch (parsed) {
             case QueryParser.OK:
                 outcome = resolve();
                 break;
@@ -78,7 +104,29 @@ public final class QueryEngine {
         if (writer.truncated()) {
             counters.truncated();
         }
+        boolean questionRead = parsed == QueryParser.OK || parsed == QueryParser.BADVERS;
+        if (metrics != null) {
+            int plugin = outcome == Outcome.HIT || outcome == Outcome.NODATA || outcome == Outcome.NXDOMAIN
+                    || outcome == Outcome.SERVFAIL ? DnsMetrics.PLUGIN_KUBERNETES : DnsMetrics.PLUGIN_NONE;
+            int framing = tcp ? 2 : 0;
+            metrics.record(questionRead ? q.qtype : -1, tcp, ipv6, outcome.rcode(), plugin,
+                    query.readableBytes(), out.readableBytes() - framing, System.nanoTime() - start);
+        }
+        if (queryLog != null && --untilLogged == 0) {
+            untilLogged = queryLog.every();
+            logQuery(questionRead, tcp, outcome, query.readableBytes(), out.readableBytes() - (tcp ? 2 : 0), System.nanoTime() - start);
+        }
         return out;
+    }
+
+    /** One line as CoreDNS's log plugin writes it, less the client address: built only for sampled queries. */
+    private void logQuery(boolean questionRead, boolean tcp, Outcome outcome, int requestSize, int responseSize, long nanos) {
+        String question = questionRead
+                ? RecordType.name(q.qtype) + " " + (q.qclass == Header.CLASS_IN ? "IN" : "CLASS" + q.qclass) + " " + q.name
+                : "- - -";
+        queryLog.offer(q.id + " \"" + question + " " + (tcp ? "tcp" : "udp") + " " + requestSize + " " + q.dnssecOk
+                + " " + (q.edns ? q.udpPayload : Header.CLASSIC_UDP_PAYLOAD) + "\" "
+                + io.headlessdns.server.wire.Rcode.name(outcome.rcode()) + " " + responseSize + " " + nanos / 1e9 + "s");
     }
 
     private Outcome resolve() {

@@ -24,6 +24,8 @@ final class AnswerEncoder {
     private int size;
     private final Map<Suffix, Integer> dictionary = new HashMap<>();
     private int base;
+    private final int[] starts = new int[128];
+    private final int[] hashes = new int[128];
     /** The owner, remembered in the dictionary only once a name needs compressing. */
     private byte[] owner;
 
@@ -111,14 +113,15 @@ final class AnswerEncoder {
         }
     }
 
-    /** Hash of the suffix starting at each label, computed from the root up so each costs O(label). */
-    private static int[] suffixHashes(byte[] name) {
-        int[] starts = new int[128];
+    /**
+     * Fills {@link #hashes} with the hash of the suffix starting at each label, computed from the root up
+     * so each costs O(label); reuses the encoder's arrays (single-threaded, nothing allocated).
+     */
+    private int[] suffixHashes(byte[] name) {
         int count = 0;
         for (int i = 0; name[i] != 0; i += (name[i] & 0xff) + 1) {
             starts[count++] = i;
         }
-        int[] hashes = new int[count];
         int h = 0;
         for (int l = count - 1; l >= 0; l--) {
             int from = starts[l];

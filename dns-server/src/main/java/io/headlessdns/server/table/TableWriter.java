@@ -1,5 +1,6 @@
 package io.headlessdns.server.table;
 
+import io.headlessdns.server.compile.PtrPolicy;
 import io.headlessdns.server.compile.Rr;
 import io.headlessdns.server.name.DnsName;
 import io.headlessdns.server.wire.RecordType;
@@ -27,14 +28,17 @@ import java.util.Set;
  */
 public final class TableWriter {
     private static final int CNAME_SLOT = RecordType.slot(RecordType.CNAME);
+    private static final int[] GLUE_TYPES = {RecordType.A, RecordType.AAAA};
 
     private final RecordTable table;
+    private final PtrPolicy ptrPolicy;
     private final Map<Object, Map<NameKey, List<Rr>>> byContributor = new HashMap<>();
     private final Map<NameKey, NameState> names = new HashMap<>();
     private final AnswerEncoder encoder = new AnswerEncoder();
 
-    public TableWriter(RecordTable table) {
+    public TableWriter(RecordTable table, PtrPolicy ptrPolicy) {
         this.table = table;
+        this.ptrPolicy = ptrPolicy;
     }
 
     /** What the writer knows of one name. */
@@ -180,7 +184,12 @@ public final class TableWriter {
             if (slot < 0) {
                 throw new IllegalArgumentException("unsupported record type " + e.getKey() + " at " + s.key);
             }
-            List<Rr> rrs = e.getKey() == RecordType.CNAME ? e.getValue().subList(0, 1) : e.getValue();
+            List<Rr> rrs = e.getValue();
+            if (e.getKey() == RecordType.CNAME) {
+                rrs = rrs.subList(0, 1);
+            } else if (e.getKey() == RecordType.PTR && rrs.size() > 1 && ptrPolicy == PtrPolicy.HOSTNAME_FIRST) {
+                rrs = List.of(canonicalPtr(rrs));
+            }
             answers[slot] = encoder.encode(owner, rrs, glue(rrs));
         }
         if (answers[CNAME_SLOT] != null) {
@@ -190,6 +199,17 @@ public final class TableWriter {
             answers[CNAME_SLOT] = cname;
         }
         return new Node(answers, s.zone);
+    }
+
+    /** The one PTR of {@link PtrPolicy#HOSTNAME_FIRST}: lowest rank, then the smallest name. */
+    private static Rr canonicalPtr(List<Rr> rrs) {
+        Rr best = rrs.get(0);
+        for (Rr rr : rrs) {
+            if (rr.rank() < best.rank() || rr.rank() == best.rank() && java.util.Arrays.compare(rr.target(), best.target()) < 0) {
+                best = rr;
+            }
+        }
+        return best;
     }
 
     private List<AnswerEncoder.Additional> glue(List<Rr> rrs) {
@@ -203,10 +223,17 @@ public final class TableWriter {
             if (!seen.add(target)) {
                 continue;
             }
-            Map<Integer, List<Rr>> at = recordsAt(target);
-            for (int type : new int[] {RecordType.A, RecordType.AAAA}) {
-                for (Rr a : at.getOrDefault(type, List.of())) {
-                    out.add(new AnswerEncoder.Additional(rr.target(), a));
+            NameState at = names.get(target);
+            if (at == null) {
+                continue;
+            }
+            for (int type : GLUE_TYPES) {
+                for (List<Rr> rrs2 : at.contributions.values()) {
+                    for (Rr a : rrs2) {
+                        if (a.type() == type) {
+                            out.add(new AnswerEncoder.Additional(rr.target(), a));
+                        }
+                    }
                 }
             }
         }

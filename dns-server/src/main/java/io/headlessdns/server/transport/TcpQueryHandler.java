@@ -5,6 +5,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -22,16 +24,18 @@ final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private final EngineProvider engines;
     private final LongAdder errors;
     private final LongAdder pauses;
+    private final Panics panics;
     private final int maxInFlight;
     private int inFlight;
     private ChannelHandlerContext ctx;
     /** Resumes reading outside of the flush that drained the buffer (a read there would re-enter the decoder). */
     private final Runnable resume = this::resume;
 
-    TcpQueryHandler(EngineProvider engines, LongAdder errors, LongAdder pauses, int maxInFlight) {
+    TcpQueryHandler(EngineProvider engines, LongAdder errors, LongAdder pauses, Panics panics, int maxInFlight) {
         this.engines = engines;
         this.errors = errors;
         this.pauses = pauses;
+        this.panics = panics;
         this.maxInFlight = maxInFlight;
     }
 
@@ -42,7 +46,14 @@ final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-        ByteBuf response = engines.get().respond(frame, ctx.alloc(), true);
+        boolean ipv6 = ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() instanceof Inet6Address;
+        ByteBuf response;
+        try {
+            response = engines.get().respond(frame, ctx.alloc(), true, ipv6);
+        } catch (RuntimeException bug) {
+            panics.record(bug); // never expected: count it and drop the connection, as for a dropped query
+            response = null;
+        }
         if (response == null) {
             ctx.close();
             return;

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import java.net.Inet6Address;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,20 +21,29 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
 
     private final EngineProvider engines;
     private final LongAdder errors;
+    private final Panics panics;
     /** Null when response rate limiting is off: then nothing about it runs per query. */
     private final ResponseRateLimiter limiter;
     private final LongAdder rateLimited;
 
-    UdpQueryHandler(EngineProvider engines, LongAdder errors, ResponseRateLimiter limiter, LongAdder rateLimited) {
+    UdpQueryHandler(EngineProvider engines, LongAdder errors, Panics panics, ResponseRateLimiter limiter, LongAdder rateLimited) {
         this.engines = engines;
         this.errors = errors;
+        this.panics = panics;
         this.limiter = limiter;
         this.rateLimited = rateLimited;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-        ByteBuf response = engines.get().respond(packet.content(), ctx.alloc(), false);
+        boolean ipv6 = packet.sender().getAddress() instanceof Inet6Address;
+        ByteBuf response;
+        try {
+            response = engines.get().respond(packet.content(), ctx.alloc(), false, ipv6);
+        } catch (RuntimeException bug) {
+            panics.record(bug); // the engine never throws by design; if it does, count it and drop the query
+            return;
+        }
         if (response != null && limiter != null) {
             int verdict = limiter.admit(packet.sender().getAddress());
             if (verdict != ResponseRateLimiter.SEND) {

@@ -80,6 +80,27 @@ class ManifestsEndToEndTest {
     }
 
     @Test
+    void tcp_severalQueriesOnOneConnection_areAnsweredInOrder_rfc7766() throws Exception {
+        List<String> names = List.of("sts-web-0." + SVC, "sts-web-1." + SVC, "nope.default.svc.cluster.local");
+        List<byte[]> queries = new java.util.ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            org.xbill.DNS.Message q = org.xbill.DNS.Message.newQuery(org.xbill.DNS.Record.newRecord(
+                    org.xbill.DNS.Name.fromString(names.get(i) + "."), org.xbill.DNS.Type.A, org.xbill.DNS.DClass.IN));
+            q.getHeader().setID(1000 + i);
+            queries.add(q.toWire());
+        }
+        try (RawClient raw = new RawClient(running.server.dnsPort())) {
+            List<byte[]> responses = raw.tcpPipelined(queries);
+            for (int i = 0; i < names.size(); i++) {
+                org.xbill.DNS.Message r = new org.xbill.DNS.Message(responses.get(i));
+                assertThat(r.getHeader().getID()).isEqualTo(1000 + i);
+                assertThat(r.getQuestion().getName().toString()).isEqualTo(names.get(i) + ".");
+                assertThat(r.getRcode()).isEqualTo(i < 2 ? org.xbill.DNS.Rcode.NOERROR : org.xbill.DNS.Rcode.NXDOMAIN);
+            }
+        }
+    }
+
+    @Test
     void editingTheManifest_scalesTo3_andTheNewPodAnswersWithin1s() throws Exception {
         assertThat(running.dig.status("sts-web-2." + SVC)).isEqualTo("NXDOMAIN");
         String scaled = Files.readString(file).replace("replicas: 2", "replicas: 3");

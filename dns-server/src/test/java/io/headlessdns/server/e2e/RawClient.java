@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /** Sends hand-made bytes to the server over real UDP and TCP sockets on 127.0.0.1. */
 final class RawClient implements AutoCloseable {
@@ -44,6 +45,31 @@ final class RawClient implements AutoCloseable {
             InputStream in = s.getInputStream();
             return in.read() == -1; // closed by the idle timeout, having allocated nothing for the claimed length
         }
+    }
+
+    /**
+     * Writes several length-prefixed queries in one TCP segment and reads as many responses from the same
+     * connection (RFC 7766 6.2.1.1 pipelining); returns the responses without their length prefixes.
+     */
+    List<byte[]> tcpPipelined(List<byte[]> queries) throws IOException {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (byte[] q : queries) {
+            all.write(q.length >> 8);
+            all.write(q.length);
+            all.write(q);
+        }
+        List<byte[]> out = new java.util.ArrayList<>();
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write(all.toByteArray());
+            java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+            for (int i = 0; i < queries.size(); i++) {
+                byte[] r = new byte[in.readUnsignedShort()];
+                in.readFully(r);
+                out.add(r);
+            }
+        }
+        return out;
     }
 
     static byte[] header(int qdcount) {

@@ -15,13 +15,21 @@ public final class RunningServer implements AutoCloseable {
     public final Dig dig;
 
     public RunningServer(List<Path> manifests, PodRecordMode pods) throws Exception {
-        this(manifests, pods, TransportLimits.DEFAULT);
+        this(manifests, new ZoneOptions("cluster.local", 5, 5, pods));
+    }
+
+    public RunningServer(List<Path> manifests, ZoneOptions zone) throws Exception {
+        this(manifests, zone, TransportLimits.DEFAULT);
     }
 
     public RunningServer(List<Path> manifests, PodRecordMode pods, TransportLimits limits) throws Exception {
+        this(manifests, new ZoneOptions("cluster.local", 5, 5, pods), limits);
+    }
+
+    public RunningServer(List<Path> manifests, ZoneOptions zone, TransportLimits limits) throws Exception {
         int port = FreePort.udpAndTcp();
-        server = new HeadlessDns(new ServerConfig(manifests, InetAddress.getLoopbackAddress(), port, 0, 2,
-                new ZoneOptions("cluster.local", 5, 5, pods), limits));
+        server = new HeadlessDns(new ServerConfig(manifests, InetAddress.getLoopbackAddress(), port, 0, 2, zone,
+                true, java.time.Duration.ZERO, 0, limits));
         server.start();
         dig = new Dig(server.dnsPort());
     }

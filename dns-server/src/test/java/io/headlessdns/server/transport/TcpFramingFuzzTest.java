@@ -33,7 +33,8 @@ class TcpFramingFuzzTest {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, 1));
         TransportLimits limits = TransportLimits.DEFAULT.withTcp(16, 1 + data.consumeInt(0, 3), 10_000, 3_000);
-        DnsServer.tcpPipeline(ch.pipeline(), engines, limits, new LongAdder(), new LongAdder());
+        Panics panics = new Panics(); // the handler counts what the engine throws: it must stay 0
+        DnsServer.tcpPipeline(ch.pipeline(), engines, limits, new LongAdder(), new LongAdder(), panics);
         List<ByteBuf> fed = new ArrayList<>();
         try {
             while (data.remainingBytes() > 0 && ch.isOpen()) {
@@ -50,6 +51,9 @@ class TcpFramingFuzzTest {
                 }
                 ch.runPendingTasks();
                 ch.checkException();
+                if (panics.count() != 0) {
+                    throw new AssertionError("the query engine threw on TCP input");
+                }
                 drainResponses(ch);
             }
         } finally {
