@@ -62,6 +62,8 @@ class ResponseRateLimitEndToEndTest {
             }
             counts[2] = BURST - counts[0] - counts[1];
             assertThat(running.server.dns().rateLimited()).isEqualTo(counts[1] + counts[2]);
+            assertThat(Http.body(running.server.httpPort(), "/metrics"))
+                    .contains("headless_dns_rate_limited_responses_total " + (counts[1] + counts[2]));
             return counts;
         }
     }

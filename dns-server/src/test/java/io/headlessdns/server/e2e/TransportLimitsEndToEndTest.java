@@ -124,6 +124,9 @@ class TransportLimitsEndToEndTest {
                 assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(500);
             }
             assertThat(running.server.dns().tcpRejected()).isEqualTo(1);
+            assertThat(Http.body(running.server.httpPort(), "/metrics"))
+                    .contains("headless_dns_tcp_rejected_connections_total 1")
+                    .contains("headless_dns_tcp_connections " + MAX_CONNECTIONS);
             try (RawClient raw = new RawClient(port)) {
                 assertThat(new Message(raw.udp(query(SVC, 9))).getSection(Section.ANSWER)).hasSize(2);
             }

@@ -211,12 +211,6 @@ class QueryWireTest {
     }
 
     @Test
-    void chaosVersionBind_isRefused() throws Exception {
-        Message q = Message.newQuery(Record.newRecord(Name.fromString("version.bind."), Type.TXT, DClass.CH));
-        assertThat(rcode(q.toWire())).isEqualTo(Rcode.REFUSED);
-    }
-
-    @Test
     void serverKeepsAnsweringAfterMalformedInput() throws Exception {
         wire.raw(new byte[] {0, 1, 2}, false);
         wire.raw(new byte[] {0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 63}, false);
