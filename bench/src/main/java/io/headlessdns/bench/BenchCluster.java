@@ -36,7 +36,7 @@ public final class BenchCluster {
 
     public static ServiceView headless(int i, List<EndpointView> eps) {
         return new ServiceView(new ServiceKey("bench", "svc-" + i), ServiceType.HEADLESS, List.of(), null, false,
-                List.of(WEB), eps, null);
+                List.of(WEB), eps, null, true);
     }
 
     /** Endpoint {@code e} of service {@code i}: pod {@code svc-<i>-<e>}, an IP unique per (i, e, generation). */

@@ -1,10 +1,16 @@
 package io.headlessdns.server;
 
+import io.headlessdns.k8s.informer.InformerSource;
 import io.headlessdns.k8s.manifest.ManifestSource;
 import io.headlessdns.k8s.model.ClusterSource;
+import io.headlessdns.server.compile.PodRecordMode;
+import io.headlessdns.server.compile.ProgrammingLatency;
 import io.headlessdns.server.compile.RecordCompiler;
 import io.headlessdns.server.compile.TableUpdater;
+import io.headlessdns.server.config.KubeOptions;
 import io.headlessdns.server.config.ServerConfig;
+import io.headlessdns.server.forward.Forwarder;
+import io.headlessdns.server.forward.UpstreamAddress;
 import io.headlessdns.server.http.HttpEndpoints;
 import io.headlessdns.server.metrics.DnsCollector;
 import io.headlessdns.server.metrics.ServerMetrics;
@@ -15,6 +21,8 @@ import io.headlessdns.server.table.RecordTable;
 import io.headlessdns.server.transport.DnsServer;
 import io.headlessdns.server.transport.EngineProvider;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,10 +51,29 @@ public final class HeadlessDns implements AutoCloseable {
     private volatile boolean listening;
     private ClusterSource source;
     private DnsServer dns;
+    private Forwarder forwarder;
     private HttpEndpoints http;
 
     public HeadlessDns(ServerConfig config) {
-        this(config, c -> new ManifestSource(c.manifests()));
+        this(config, HeadlessDns::source);
+    }
+
+    /**
+     * The manifest source when manifests are given, else the Kubernetes API. The manifest source returns
+     * from {@code start} synced; the API source returns at once and syncs later, while the listeners
+     * already answer (SERVFAIL for cluster names and /ready 503 until then).
+     */
+    static ClusterSource source(ServerConfig config) {
+        if (!config.manifests().isEmpty()) {
+            return new ManifestSource(config.manifests());
+        }
+        KubeOptions kube = config.kube();
+        try {
+            return InformerSource.connect(kube.kubeconfig(), kube.context(), kube.scope(),
+                    config.zone().podRecords() == PodRecordMode.VERIFIED, kube.startupTimeout());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
     }
 
     /** @param sources makes the cluster source from the configuration (tests pass their own) */
@@ -54,8 +81,9 @@ public final class HeadlessDns implements AutoCloseable {
         this.config = config;
         this.sources = sources;
         RecordTable table = TableUpdater.newTable(config.zone());
-        this.updater = new TableUpdater(new RecordCompiler(config.zone()), table, Clock.systemUTC());
         this.metrics = new ServerMetrics(config.metrics(), version());
+        this.updater = new TableUpdater(new RecordCompiler(config.zone()), table, Clock.systemUTC(),
+                new ProgrammingLatency(metrics.registry(), Clock.systemUTC()));
         this.metrics.bindServer(updater, counters);
         this.queryLog = config.logQueries() > 0 ? new QueryLog(config.logQueries()) : null;
     }
@@ -81,10 +109,24 @@ public final class HeadlessDns implements AutoCloseable {
             source = sources.apply(config);
             source.start(updater);
             log.info("source: {} ({})", source.describe(), updater.isSynced() ? "synced" : "syncing");
+            boolean forwarding = config.forward().enabled();
+            if (forwarding) {
+                forwarder = new Forwarder(config.forward(), metrics.registry(), metrics.dns());
+            }
             EngineProvider engines = new EngineProvider(() -> new QueryEngine(updater.table(), config.zone(), counters,
-                    updater::isSynced, metrics.dns(), queryLog));
-            dns = new DnsServer(new InetSocketAddress(config.bind(), config.port()), config.threads(), engines, config.limits());
+                    updater::isSynced, metrics.dns(), queryLog, forwarding));
+            dns = new DnsServer(new InetSocketAddress(config.bind(), config.port()), config.threads(), engines, forwarder,
+                    config.limits());
             dns.start();
+            if (forwarder != null) {
+                forwarder.registerCacheMetrics(DnsCollector.serverLabel(config.bind(), dns.port()));
+                long t0 = System.nanoTime();
+                forwarder.checkLoops(); // throws, naming the upstream, if our queries come back to us
+                log.info("forwarding to {}{}, cache of {} entries; loop check {} ms",
+                        config.forward().upstreams().stream().map(UpstreamAddress::label).toList(),
+                        config.forward().stubDomains().isEmpty() ? "" : ", stub domains " + config.forward().stubDomains(),
+                        config.forward().cacheSize(), (System.nanoTime() - t0) / 1_000_000);
+            }
             DnsServer bound = dns;
             java.util.List<String> plugins = new java.util.ArrayList<>(java.util.List.of("kubernetes"));
             if (http != null) {
@@ -92,6 +134,9 @@ public final class HeadlessDns implements AutoCloseable {
             }
             if (queryLog != null) {
                 plugins.add("log");
+            }
+            if (forwarder != null) {
+                plugins.addAll(java.util.List.of("forward", "cache", "loop"));
             }
             metrics.bindDns(DnsCollector.serverLabel(config.bind(), dns.port()), bound::panics, plugins);
             registerTransportLimitMeters(bound);
@@ -163,6 +208,11 @@ public final class HeadlessDns implements AutoCloseable {
         return counters;
     }
 
+    /** The forwarder, or null when nothing is forwarded (or before start). */
+    public Forwarder forwarder() {
+        return forwarder;
+    }
+
     public TableUpdater updater() {
         return updater;
     }
@@ -177,6 +227,10 @@ public final class HeadlessDns implements AutoCloseable {
         if (dns != null) {
             dns.close();
             dns = null;
+        }
+        if (forwarder != null) {
+            forwarder.close();
+            forwarder = null;
         }
         if (source != null) {
             source.close();

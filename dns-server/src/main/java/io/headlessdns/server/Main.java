@@ -1,14 +1,27 @@
 package io.headlessdns.server;
 
+import io.headlessdns.k8s.informer.InformerScope;
 import io.headlessdns.server.compile.PodRecordMode;
 import io.headlessdns.server.compile.PtrPolicy;
 import io.headlessdns.server.compile.ZoneOptions;
+import io.headlessdns.server.config.Durations;
+import io.headlessdns.server.config.KubeOptions;
 import io.headlessdns.server.config.EnvironmentDefaults;
 import io.headlessdns.server.config.LogFormat;
 import io.headlessdns.server.config.ServerConfig;
+import io.headlessdns.server.forward.AccessList;
+import io.headlessdns.server.forward.ForwardOptions;
+import io.headlessdns.server.forward.UpstreamAddress;
+import io.headlessdns.server.name.DnsName;
 import io.headlessdns.server.transport.TransportLimits;
 import io.netty.util.ResourceLeakDetector;
+import java.io.IOException;
 import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,9 +44,28 @@ import picocli.CommandLine.Option;
 public final class Main implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
-    @Option(names = "--manifests", paramLabel = "PATH", required = true, split = ",",
-            description = "Serve the cluster described by Kubernetes YAML/JSON files (a file or folder; repeatable). Watched: edits are served within 1 s.")
+    @Option(names = "--manifests", paramLabel = "PATH", split = ",",
+            description = "Serve the cluster described by Kubernetes YAML/JSON files (a file or folder; repeatable). Watched: edits are served within 1 s. Without it, the Kubernetes API is watched.")
     List<Path> manifests = new ArrayList<>();
+
+    @Option(names = "--kubeconfig", paramLabel = "PATH",
+            description = "Kubernetes API credentials from this kubeconfig file (default: the in-cluster service account).")
+    Path kubeconfig;
+
+    @Option(names = "--context", paramLabel = "NAME", description = "Context of the kubeconfig to use (default: its current-context).")
+    String context;
+
+    @Option(names = "--namespace", paramLabel = "NS", split = ",",
+            description = "Serve only Services and Pods of this namespace (repeatable; default: all namespaces).")
+    List<String> namespaces = new ArrayList<>();
+
+    @Option(names = "--label-selector", paramLabel = "SEL",
+            description = "Serve only Services (and their EndpointSlices) matching this label selector, e.g. app=web,tier!=cache.")
+    String labelSelector;
+
+    @Option(names = "--startup-timeout", paramLabel = "DURATION", defaultValue = "5m",
+            description = "How long cluster names answer SERVFAIL and /ready is 503 while the API informers sync; after it, what is known is served (seconds, or e.g. 30s, 5m, PT5M; default: ${DEFAULT-VALUE}).")
+    String startupTimeout;
 
     @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String bind;
@@ -95,6 +127,37 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--log-queries", paramLabel = "N", defaultValue = "0",
             description = "Log one query in N (logger 'query'), written off the DNS threads; 0 logs none (default: ${DEFAULT-VALUE}).")
     int logQueries;
+
+    @Option(names = "--upstream", paramLabel = "ADDR[:PORT]|resolv.conf|FILE",
+            description = "Forward names outside the cluster zones to this server ([v6addr]:port for IPv6), or to the nameservers of /etc/resolv.conf (resolv.conf) or of a resolv.conf-format FILE (repeatable; none: such queries get REFUSED).")
+    List<String> upstreams = new ArrayList<>();
+
+    @Option(names = "--stub-domain", paramLabel = "ZONE=ADDR[:PORT][,ADDR...]",
+            description = "Forward names in ZONE to these servers instead (kube-dns stubDomains; repeatable).")
+    List<String> stubDomains = new ArrayList<>();
+
+    @Option(names = "--allow-cidr", paramLabel = "CIDR",
+            description = "Clients that may have names outside the cluster resolved (repeatable; others get REFUSED for them; default: private, shared, loopback and link-local ranges).")
+    List<String> allowCidrs = new ArrayList<>();
+
+    @Option(names = "--max-concurrent", paramLabel = "N", defaultValue = "1000", description = "Upstream queries in flight at most; REFUSED beyond (default: ${DEFAULT-VALUE}).")
+    int maxConcurrent;
+
+    @Option(names = "--cache-size", paramLabel = "N", defaultValue = "10000", description = "Forwarded answers cached at most (default: ${DEFAULT-VALUE}; 0 disables the cache).")
+    int cacheSize;
+
+    @Option(names = "--cache-min-ttl", paramLabel = "SECONDS", defaultValue = "0", description = "Cache forwarded answers at least this long (default: ${DEFAULT-VALUE}).")
+    int cacheMinTtl;
+
+    @Option(names = "--cache-max-ttl", paramLabel = "SECONDS", defaultValue = "3600", description = "Cache forwarded answers at most this long (default: ${DEFAULT-VALUE}).")
+    int cacheMaxTtl;
+
+    @Option(names = "--cache-negative-max-ttl", paramLabel = "SECONDS", defaultValue = "1800", description = "Cache forwarded NXDOMAIN/NODATA at most this long (default: ${DEFAULT-VALUE}).")
+    int cacheNegativeMaxTtl;
+
+    @Option(names = "--serve-stale", paramLabel = "DURATION", defaultValue = "0",
+            description = "When no upstream answers, serve expired answers up to this long past their TTL, with TTL 30 (RFC 8767), e.g. 1h (default: off).")
+    String serveStale;
 
     @Option(names = "--tcp-max-connections", paramLabel = "N", defaultValue = "4096",
             description = "Open TCP connections at most; further ones are closed at once, UDP is unaffected (default: ${DEFAULT-VALUE}).")
@@ -171,12 +234,74 @@ public final class Main implements Callable<Integer> {
         if (logQueries < 0) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--log-queries must be 0 (off) or N (1 in N), not " + logQueries);
         }
+        ForwardOptions forward;
+        try {
+            forward = forwardOptions();
+        } catch (IllegalArgumentException | IOException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
         return new ServerConfig(manifests, InetAddress.getByName(bind), port, httpPort, threads, zone, metrics,
-                java.time.Duration.ofSeconds(lameduck), logQueries, limits);
+                java.time.Duration.ofSeconds(lameduck), logQueries, forward, kube(), limits);
     }
 
     private int orTtl(Integer specific) {
         return specific != null ? specific : ttl;
+    }
+
+    private KubeOptions kube() {
+        try {
+            if (!manifests.isEmpty() && (kubeconfig != null || context != null || !namespaces.isEmpty()
+                    || labelSelector != null)) {
+                throw new IllegalArgumentException(
+                        "--manifests cannot be combined with --kubeconfig, --context, --namespace or --label-selector");
+            }
+            if (context != null && kubeconfig == null) {
+                throw new IllegalArgumentException("--context needs --kubeconfig");
+            }
+            return new KubeOptions(kubeconfig, context, new InformerScope(namespaces, labelSelector),
+                    Durations.parse("--startup-timeout", startupTimeout));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
+    }
+
+    private ForwardOptions forwardOptions() throws IOException {
+        List<InetSocketAddress> up = new ArrayList<>();
+        for (String u : upstreams) {
+            up.addAll(UpstreamAddress.parse(u));
+        }
+        Map<String, List<InetSocketAddress>> stubs = new LinkedHashMap<>();
+        for (String s : stubDomains) {
+            int eq = s.indexOf('=');
+            if (eq <= 0 || eq == s.length() - 1) {
+                throw new IllegalArgumentException("--stub-domain wants ZONE=ADDR[:PORT], not '" + s + "'");
+            }
+            String zone = s.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+            zone = zone.endsWith(".") ? zone.substring(0, zone.length() - 1) : zone;
+            DnsName.fromText(zone); // validates
+            List<InetSocketAddress> addrs = stubs.computeIfAbsent(zone, z -> new ArrayList<>());
+            for (String a : s.substring(eq + 1).split(",")) {
+                addrs.addAll(UpstreamAddress.parse(a));
+            }
+        }
+        AccessList allow = AccessList.parse(allowCidrs.isEmpty() ? AccessList.DEFAULT : allowCidrs);
+        return new ForwardOptions(up, stubs, allow, maxConcurrent, cacheSize, cacheMinTtl, cacheMaxTtl,
+                cacheNegativeMaxTtl, parseDuration(serveStale));
+    }
+
+    /** {@code 90}, {@code 90s}, {@code 30m}, {@code 1h}, {@code 2d}. */
+    static Duration parseDuration(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([smhd]?)").matcher(text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("bad duration '" + text + "' (expected e.g. 90s, 30m, 1h)");
+        }
+        long n = Long.parseLong(m.group(1));
+        switch (m.group(2)) {
+            case "m": return Duration.ofMinutes(n);
+            case "h": return Duration.ofHours(n);
+            case "d": return Duration.ofDays(n);
+            default: return Duration.ofSeconds(n);
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -30,21 +30,21 @@ public final class Fixtures {
 
     public static ServiceView headless(String ns, String name, List<PortView> ports, EndpointView... endpoints) {
         return new ServiceView(new ServiceKey(ns, name), ServiceType.HEADLESS, List.of(), null, false, ports,
-                List.of(endpoints), null);
+                List.of(endpoints), null, true);
     }
 
     public static ServiceView headlessPublishNotReady(String ns, String name, List<PortView> ports, EndpointView... endpoints) {
         return new ServiceView(new ServiceKey(ns, name), ServiceType.HEADLESS, List.of(), null, true, ports,
-                List.of(endpoints), null);
+                List.of(endpoints), null, true);
     }
 
     public static ServiceView clusterIp(String ns, String name, List<String> ips, PortView... ports) {
         return new ServiceView(new ServiceKey(ns, name), ServiceType.CLUSTER_IP, ips, null, false, List.of(ports),
-                List.of(), null);
+                List.of(), null, true);
     }
 
     public static ServiceView externalName(String ns, String name, String target) {
         return new ServiceView(new ServiceKey(ns, name), ServiceType.EXTERNAL_NAME, List.of(), target, false, List.of(),
-                List.of(), null);
+                List.of(), null, false);
     }
 }

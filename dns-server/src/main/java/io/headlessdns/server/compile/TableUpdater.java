@@ -9,6 +9,7 @@ import io.headlessdns.server.table.NameKey;
 import io.headlessdns.server.table.RecordTable;
 import io.headlessdns.server.table.TableWriter;
 import io.headlessdns.server.table.Zone;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ public final class TableUpdater implements ClusterListener {
     private final RecordTable table;
     private final TableWriter writer;
     private final Clock clock;
+    private final ProgrammingLatency latency;
     private final Map<Object, String> lastError = new java.util.HashMap<>();
     private volatile boolean synced;
     private long serial;
@@ -45,6 +47,12 @@ public final class TableUpdater implements ClusterListener {
     public enum Event { SERVICE_CHANGED, SERVICE_REMOVED, POD_CHANGED, POD_REMOVED, NAMESPACE_CHANGED, SYNCED }
 
     public TableUpdater(RecordCompiler compiler, RecordTable table, Clock clock) {
+        this(compiler, table, clock, new ProgrammingLatency(new SimpleMeterRegistry(), clock));
+    }
+
+    /** @param latency records DNS programming latency once a service's answers are published */
+    public TableUpdater(RecordCompiler compiler, RecordTable table, Clock clock, ProgrammingLatency latency) {
+        this.latency = latency;
         this.compiler = compiler;
         this.table = table;
         this.writer = new TableWriter(table, compiler.options().ptrPolicy());
@@ -87,12 +95,14 @@ public final class TableUpdater implements ClusterListener {
             return;
         }
         apply(service.key(), records);
+        latency.published(service, synced);
     }
 
     @Override
     public void serviceRemoved(ServiceKey key) {
         event(Event.SERVICE_REMOVED);
         apply(key, Map.of());
+        latency.removed(key);
     }
 
     @Override

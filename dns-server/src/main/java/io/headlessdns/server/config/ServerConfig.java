@@ -1,6 +1,7 @@
 package io.headlessdns.server.config;
 
 import io.headlessdns.server.compile.ZoneOptions;
+import io.headlessdns.server.forward.ForwardOptions;
 import io.headlessdns.server.transport.TransportLimits;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -11,12 +12,14 @@ import java.util.Objects;
  * Everything the server is started with, validated. Built by {@code Main} from the command line and by
  * tests directly.
  *
+ * @param manifests files and folders to serve; when empty, the Kubernetes API described by {@code kube}
  * @param httpPort 0 picks a free port; -1 disables the HTTP listener (tests that do not need it)
  * @param metrics whether queries are metered (CoreDNS's coredns_dns_* families); off only to measure
  *     what metering costs
  * @param lameduck how long DNS keeps answering after a shutdown starts, with /ready already 503
  * @param logQueries log one query in this many (0: none), off the event loop
- * @param limits   TCP connection limits and UDP response rate limiting
+ * @param kube how to reach and scope the Kubernetes API (used when {@code manifests} is empty)
+ * @param limits TCP connection limits and UDP response rate limiting
  */
 public record ServerConfig(
         List<Path> manifests,
@@ -28,23 +31,56 @@ public record ServerConfig(
         boolean metrics,
         java.time.Duration lameduck,
         int logQueries,
+        ForwardOptions forward,
+        KubeOptions kube,
         TransportLimits limits) {
-
-    /** Metrics on, no lame duck, no query log: what tests and embedders usually want. */
-    public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone) {
-        this(manifests, bind, port, httpPort, threads, zone, true, java.time.Duration.ZERO, 0);
-    }
 
     /** With the default {@link TransportLimits}. */
     public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone,
+            boolean metrics, java.time.Duration lameduck, int logQueries, ForwardOptions forward, KubeOptions kube) {
+        this(manifests, bind, port, httpPort, threads, zone, metrics, lameduck, logQueries, forward, kube,
+                TransportLimits.DEFAULT);
+    }
+
+    /** Metrics on, no lame duck, no query log, no forwarding, in-cluster API defaults: what tests and embedders usually want. */
+    public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone) {
+        this(manifests, bind, port, httpPort, threads, zone, true, java.time.Duration.ZERO, 0, ForwardOptions.NONE,
+                KubeOptions.inCluster());
+    }
+
+    /** Without forwarding: out-of-zone queries get REFUSED. */
+    public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone,
                         boolean metrics, java.time.Duration lameduck, int logQueries) {
-        this(manifests, bind, port, httpPort, threads, zone, metrics, lameduck, logQueries, TransportLimits.DEFAULT);
+        this(manifests, bind, port, httpPort, threads, zone, metrics, lameduck, logQueries, ForwardOptions.NONE,
+                KubeOptions.inCluster());
+    }
+
+    /** Forwarding with everything else as in the six-argument form. */
+    public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone,
+                        ForwardOptions forward) {
+        this(manifests, bind, port, httpPort, threads, zone, true, java.time.Duration.ZERO, 0, forward,
+                KubeOptions.inCluster());
+    }
+
+    /** With the in-cluster API defaults (they matter only when {@code manifests} is empty). */
+    public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone,
+            boolean metrics, java.time.Duration lameduck, int logQueries, ForwardOptions forward) {
+        this(manifests, bind, port, httpPort, threads, zone, metrics, lameduck, logQueries, forward,
+                KubeOptions.inCluster());
+    }
+
+    /** Metrics on, no lame duck, no query log, serving the Kubernetes API as {@code kube} says. */
+    public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone,
+            KubeOptions kube) {
+        this(manifests, bind, port, httpPort, threads, zone, true, java.time.Duration.ZERO, 0, ForwardOptions.NONE, kube);
     }
 
     public ServerConfig {
         manifests = List.copyOf(Objects.requireNonNull(manifests, "manifests"));
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(zone, "zone");
+        Objects.requireNonNull(forward, "forward");
+        Objects.requireNonNull(kube, "kube");
         Objects.requireNonNull(limits, "limits");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be 0..65535, not " + port);

@@ -32,7 +32,11 @@ public final class DnsMetrics {
     /** {@code plugin} label of a response: who wrote it. "" is the server itself (FORMERR, REFUSED). */
     public static final int PLUGIN_NONE = 0;
     public static final int PLUGIN_KUBERNETES = 1;
-    static final String[] PLUGINS = {"", "kubernetes"};
+    /** Answered by an upstream, through the forwarder. */
+    public static final int PLUGIN_FORWARD = 2;
+    /** Answered from the cache of forwarded answers. */
+    public static final int PLUGIN_CACHE = 3;
+    static final String[] PLUGINS = {"", "kubernetes", "forward", "cache"};
     /** RCODEs 0..31 (the 4-bit header RCODE plus the first OPT extension bit, enough for BADVERS). */
     static final int RCODES = 32;
 
@@ -96,7 +100,7 @@ public final class DnsMetrics {
      *
      * @param qtype the question's type, or -1 when the question could not be read
      * @param rcode the response's (extended) RCODE
-     * @param plugin {@link #PLUGIN_NONE} or {@link #PLUGIN_KUBERNETES}
+     * @param plugin one of the {@code PLUGIN_} constants
      * @param nanos time from receiving the query to having the response ready
      */
     public void record(int qtype, boolean tcp, boolean ipv6, int rcode, int plugin, int requestSize,

@@ -23,6 +23,11 @@ public enum Outcome {
     BADVERS(Rcode.BADVERS),
     /** The answer is not known yet (the cluster has not synced). */
     SERVFAIL(Rcode.SERVFAIL),
+    /**
+     * Outside every zone served here (or an unknown name in a reverse zone), with an upstream configured:
+     * the transport hands the query to the forwarder, which answers later. Its RCODE is the upstream's.
+     */
+    FORWARD(-1),
     /** Not answered at all: too short for a header, or a response (QR=1). */
     DROPPED(-1);
 

@@ -11,6 +11,7 @@ import io.headlessdns.server.wire.Header;
 import io.headlessdns.server.wire.RecordType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -23,11 +24,20 @@ import java.util.function.BooleanSupplier;
  * the transport (truncation is a result, not an error).
  */
 public final class QueryEngine {
+    /**
+     * Returned by {@link #respond} for {@link Outcome#FORWARD}: the transport passes the query to the
+     * forwarder, which reads the parsed question from this engine ({@link #questionName} and friends)
+     * before the next query. Compared by identity; never written or released.
+     */
+    public static final ByteBuf FORWARD = Unpooled.unreleasableBuffer(Unpooled.directBuffer(0, 0));
+
     private final RecordTable table;
     private final PodRecordMode podRecords;
     private final int podTtl;
     private final QueryCounters counters;
     private final BooleanSupplier ready;
+    /** Whether names outside the zones go to an upstream (else REFUSED, DESIGN section 3). */
+    private final boolean forwarding;
     /** CoreDNS-shaped per-query meters, or null when metrics are off (--metrics=false, benchmarks). */
     private final DnsMetrics metrics;
     /** The sampled query log, or null; {@link #untilLogged} counts down to the next sampled query. */
@@ -45,15 +55,28 @@ public final class QueryEngine {
 
     /** An engine without the per-query CoreDNS meters (outcome counters only). */
     public QueryEngine(RecordTable table, ZoneOptions options, QueryCounters counters, BooleanSupplier ready) {
-        this(table, options, counters, ready, null, null);
+        this(table, options, counters, ready, null, null, false);
+    }
+
+    /** An engine without meters that marks out-of-zone queries FORWARD when {@code forwarding}. */
+    public QueryEngine(RecordTable table, ZoneOptions options, QueryCounters counters, BooleanSupplier ready,
+                       boolean forwarding) {
+        this(table, options, counters, ready, null, null, forwarding);
+    }
+
+    public QueryEngine(RecordTable table, ZoneOptions options, QueryCounters counters, BooleanSupplier ready,
+                       DnsMetrics metrics, QueryLog queryLog) {
+        this(table, options, counters, ready, metrics, queryLog, false);
     }
 
     /**
      * @param metrics the per-query meters to record into, or null for none
      * @param queryLog the sampled query log, or null for none
+     * @param forwarding whether names outside the zones are marked FORWARD (an upstream is configured)
      */
     public QueryEngine(RecordTable table, ZoneOptions options, QueryCounters counters, BooleanSupplier ready,
-                       DnsMetrics metrics, QueryLog queryLog) {
+                       DnsMetrics metrics, QueryLog queryLog, boolean forwarding) {
+        this.forwarding = forwarding;
         this.metrics = metrics;
         this.queryLog = queryLog;
         this.untilLogged = queryLog == null ? 0 : queryLog.every();
@@ -98,6 +121,22 @@ public final class QueryEngine {
         if (outcome == Outcome.DROPPED) {
             return null;
         }
+        if (outcome == Outcome.FORWARD) {
+            return FORWARD; // metered by the forwarder when it answers
+        }
+        return write(query, alloc, tcp, ipv6, outcome, parsed, start);
+    }
+
+    /**
+     * A REFUSED response to the query last passed to {@link #respond}, which returned {@link #FORWARD}:
+     * for clients that may not use the forwarder (not an open resolver) and for queries over the cap.
+     */
+    public ByteBuf refuse(ByteBuf query, ByteBufAllocator alloc, boolean tcp, boolean ipv6) {
+        answer = null;
+        return write(query, alloc, tcp, ipv6, Outcome.REFUSED, QueryParser.OK, metrics != null || queryLog != null ? System.nanoTime() : 0);
+    }
+
+    private ByteBuf write(ByteBuf query, ByteBufAllocator alloc, boolean tcp, boolean ipv6, Outcome outcome, int parsed, long start) {
         int limit = tcp ? 65535 : q.edns ? Math.max(Header.CLASSIC_UDP_PAYLOAD, Math.min(q.udpPayload, Header.EDNS_UDP_PAYLOAD))
                 : Header.CLASSIC_UDP_PAYLOAD;
         ByteBuf out = writer.write(query, q, outcome, answer, zone, podAddress, podAddressLength, podTtl, limit, tcp, alloc);
@@ -156,7 +195,7 @@ public final class QueryEngine {
         }
         zone = table.zoneOf(q.name.buffer(), q.nameLength, q.labelOffsets, q.labelCount);
         if (zone == null || !zone.authoritative()) {
-            return Outcome.REFUSED;
+            return forwarding ? Outcome.FORWARD : Outcome.REFUSED;
         }
         if (!ready.getAsBoolean()) {
             return Outcome.SERVFAIL;
@@ -166,5 +205,44 @@ public final class QueryEngine {
                     || q.qtype == RecordType.ANY ? Outcome.HIT : Outcome.NODATA;
         }
         return Outcome.NXDOMAIN;
+    }
+
+    /** The last query's name in lower-case wire form (valid up to {@link #questionNameLength}). */
+    public byte[] questionName() {
+        return q.name.buffer();
+    }
+
+    public int questionNameLength() {
+        return q.nameLength;
+    }
+
+    public int questionType() {
+        return q.qtype;
+    }
+
+    public int questionClass() {
+        return q.qclass;
+    }
+
+    /** Header flags of the last query. */
+    public int queryFlags() {
+        return q.flags;
+    }
+
+    /** Length of the last query's question section (name, type, class), which starts at offset 12. */
+    public int questionSectionLength() {
+        return q.sectionLength;
+    }
+
+    public boolean edns() {
+        return q.edns;
+    }
+
+    public int udpPayload() {
+        return q.udpPayload;
+    }
+
+    public boolean dnssecOk() {
+        return q.dnssecOk;
     }
 }

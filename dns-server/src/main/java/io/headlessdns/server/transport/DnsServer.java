@@ -1,7 +1,9 @@
 package io.headlessdns.server.transport;
 
+import io.headlessdns.server.forward.Forwarder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -49,6 +51,7 @@ public final class DnsServer implements AutoCloseable {
     private final int threads;
     private final EngineProvider engines;
     private final TransportLimits limits;
+    private final Forwarder forwarder;
     private final LongAdder transportErrors = new LongAdder();
     private final LongAdder tcpRejected = new LongAdder();
     private final LongAdder tcpPauses = new LongAdder();
@@ -61,13 +64,19 @@ public final class DnsServer implements AutoCloseable {
     private int port;
 
     public DnsServer(InetSocketAddress bind, int threads, EngineProvider engines) {
-        this(bind, threads, engines, TransportLimits.DEFAULT);
+        this(bind, threads, engines, null);
     }
 
-    public DnsServer(InetSocketAddress bind, int threads, EngineProvider engines, TransportLimits limits) {
+    /** @param forwarder answers queries the engines mark FORWARD; null when nothing is forwarded */
+    public DnsServer(InetSocketAddress bind, int threads, EngineProvider engines, Forwarder forwarder) {
+        this(bind, threads, engines, forwarder, TransportLimits.DEFAULT);
+    }
+
+    public DnsServer(InetSocketAddress bind, int threads, EngineProvider engines, Forwarder forwarder, TransportLimits limits) {
         this.bind = bind;
         this.threads = threads;
         this.engines = engines;
+        this.forwarder = forwarder;
         this.limits = limits;
     }
 
@@ -82,6 +91,7 @@ public final class DnsServer implements AutoCloseable {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                     // unwritable exactly while a response waits to be written: TcpQueryHandler counts those
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1, 1))
                     .childHandler(new TcpInitializer(this))
@@ -91,11 +101,14 @@ public final class DnsServer implements AutoCloseable {
             InetSocketAddress udpAddress = new InetSocketAddress(bind.getAddress(), port);
             ResponseRateLimiter limiter = limits.rrlResponsesPerSecond() == 0 ? null
                     : new ResponseRateLimiter(limits.rrlResponsesPerSecond(), limits.rrlSlip(), System::nanoTime);
-            UdpQueryHandler udpHandler = new UdpQueryHandler(engines, transportErrors, panics, limiter, rateLimited);
+            UdpQueryHandler udpHandler = new UdpQueryHandler(engines, transportErrors, panics, forwarder, limiter, rateLimited);
             Bootstrap udp = new Bootstrap()
                     .group(group)
                     .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                     .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER)
+                    // the pooled allocator recycles response buffers on the event loops: nothing
+                    // allocated per query (Netty 4.2's default adaptive allocator allocates per buffer)
+                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                     .handler(udpHandler);
             int udpChannels = 1;
             if (epoll) {
@@ -186,15 +199,16 @@ public final class DnsServer implements AutoCloseable {
                 return;
             }
             ch.closeFuture().addListener(f -> server.tcpOpen.decrementAndGet());
-            tcpPipeline(ch.pipeline(), server.engines, server.limits, server.transportErrors, server.tcpPauses, server.panics);
+            tcpPipeline(ch.pipeline(), server.engines, server.limits, server.transportErrors, server.tcpPauses, server.panics,
+                    server.forwarder);
         }
     }
 
     /** The handlers of one TCP connection (also used by tests on an EmbeddedChannel). */
     static void tcpPipeline(ChannelPipeline p, EngineProvider engines, TransportLimits limits, LongAdder errors, LongAdder pauses,
-                            Panics panics) {
+                            Panics panics, Forwarder forwarder) {
         p.addLast(new IdleStateHandler(limits.tcpIdleMillis(), 0, 0, TimeUnit.MILLISECONDS),
                 new TcpFrameDecoder(limits.tcpMessageMillis()),
-                new TcpQueryHandler(engines, errors, pauses, panics, limits.tcpMaxInFlight()));
+                new TcpQueryHandler(engines, errors, pauses, panics, forwarder, limits.tcpMaxInFlight()));
     }
 }

@@ -1,5 +1,7 @@
 package io.headlessdns.server.transport;
 
+import io.headlessdns.server.forward.Forwarder;
+import io.headlessdns.server.query.QueryEngine;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,9 +12,11 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Answers each length-framed query of a TCP connection in order (RFC 7766 6.2.1.1 pipelining: a client
- * may send several before reading). A frame that cannot be answered (no readable header) closes the
- * connection, as does a connection that stays idle past the idle timeout. One per connection.
+ * Answers each length-framed query of a TCP connection (RFC 7766 6.2.1.1 pipelining: a client may send
+ * several before reading). Cluster answers go out in order; a forwarded query's answer goes out when the
+ * upstream replies, possibly after later ones, which RFC 7766 6.2.1.1 allows (clients match by ID). A
+ * frame that cannot be answered (no readable header) closes the connection, as does a connection that
+ * stays idle past the idle timeout. One per connection.
  *
  * <p>Design note: a client that pipelines queries but does not read the answers must not make the server
  * buffer without bound (RFC 7766 6.2.3). The connection's write-buffer water marks are set so that it is
@@ -25,17 +29,21 @@ final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private final LongAdder errors;
     private final LongAdder pauses;
     private final Panics panics;
+    /** Null when nothing is forwarded (the engine then never says FORWARD). */
+    private final Forwarder forwarder;
     private final int maxInFlight;
     private int inFlight;
     private ChannelHandlerContext ctx;
     /** Resumes reading outside of the flush that drained the buffer (a read there would re-enter the decoder). */
     private final Runnable resume = this::resume;
 
-    TcpQueryHandler(EngineProvider engines, LongAdder errors, LongAdder pauses, Panics panics, int maxInFlight) {
+    TcpQueryHandler(EngineProvider engines, LongAdder errors, LongAdder pauses, Panics panics, Forwarder forwarder,
+                    int maxInFlight) {
         this.engines = engines;
         this.errors = errors;
         this.pauses = pauses;
         this.panics = panics;
+        this.forwarder = forwarder;
         this.maxInFlight = maxInFlight;
     }
 
@@ -49,7 +57,14 @@ final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> {
         boolean ipv6 = ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() instanceof Inet6Address;
         ByteBuf response;
         try {
-            response = engines.get().respond(frame, ctx.alloc(), true, ipv6);
+            QueryEngine engine = engines.get();
+            response = engine.respond(frame, ctx.alloc(), true, ipv6);
+            if (response == QueryEngine.FORWARD) {
+                response = forwarder.forward(engine, frame, true, ctx, (InetSocketAddress) ctx.channel().remoteAddress());
+                if (response == null) {
+                    return; // answered later, when the upstream replies
+                }
+            }
         } catch (RuntimeException bug) {
             panics.record(bug); // never expected: count it and drop the connection, as for a dropped query
             response = null;

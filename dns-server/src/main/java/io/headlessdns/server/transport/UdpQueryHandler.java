@@ -1,5 +1,7 @@
 package io.headlessdns.server.transport;
 
+import io.headlessdns.server.forward.Forwarder;
+import io.headlessdns.server.query.QueryEngine;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers each datagram with one datagram (or nothing, for a dropped query). Writes are flushed once
- * per read batch; with response rate limiting on, a response over the limit is dropped or sent truncated.
- * The packet is released by the superclass after {@link #channelRead0}.
+ * per read batch; a forwarded query's answer is written and flushed by the forwarder when it comes. With
+ * response rate limiting on, a local answer over the limit is dropped or sent truncated. The packet is
+ * released by the superclass after {@link #channelRead0}.
  */
 @ChannelHandler.Sharable
 final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> {
@@ -22,14 +25,18 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     private final EngineProvider engines;
     private final LongAdder errors;
     private final Panics panics;
+    /** Null when nothing is forwarded (the engine then never says FORWARD). */
+    private final Forwarder forwarder;
     /** Null when response rate limiting is off: then nothing about it runs per query. */
     private final ResponseRateLimiter limiter;
     private final LongAdder rateLimited;
 
-    UdpQueryHandler(EngineProvider engines, LongAdder errors, Panics panics, ResponseRateLimiter limiter, LongAdder rateLimited) {
+    UdpQueryHandler(EngineProvider engines, LongAdder errors, Panics panics, Forwarder forwarder,
+                    ResponseRateLimiter limiter, LongAdder rateLimited) {
         this.engines = engines;
         this.errors = errors;
         this.panics = panics;
+        this.forwarder = forwarder;
         this.limiter = limiter;
         this.rateLimited = rateLimited;
     }
@@ -39,7 +46,11 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         boolean ipv6 = packet.sender().getAddress() instanceof Inet6Address;
         ByteBuf response;
         try {
-            response = engines.get().respond(packet.content(), ctx.alloc(), false, ipv6);
+            QueryEngine engine = engines.get();
+            response = engine.respond(packet.content(), ctx.alloc(), false, ipv6);
+            if (response == QueryEngine.FORWARD) {
+                response = forwarder.forward(engine, packet.content(), false, ctx, packet.sender()); // null: answered later
+            }
         } catch (RuntimeException bug) {
             panics.record(bug); // the engine never throws by design; if it does, count it and drop the query
             return;

@@ -96,7 +96,7 @@ class RecordCompilerFuzzTest {
             endpoints.add(new EndpointView(addresses, hostname, data.consumeBoolean(), data.consumeBoolean(),
                     data.consumeBoolean(), data.consumeBoolean() ? text(data, NAMES) : null, ports(data)));
         }
-        return new ServiceView(key, type, ips, external, data.consumeBoolean(), ports, endpoints, null);
+        return new ServiceView(key, type, ips, external, data.consumeBoolean(), ports, endpoints, null, data.consumeBoolean());
     }
 
     private static List<PortView> ports(FuzzedDataProvider data) {

@@ -188,7 +188,7 @@ class ChurnSoakTest {
         int next = first ? 0 : version.get(service) + 1;
         history[service].set(next, List.copyOf(ready));
         updater.serviceChanged(new ServiceView(new ServiceKey("soak", "churn-" + service), ServiceType.HEADLESS,
-                List.of(), null, false, PORTS, List.copyOf(endpoints), null));
+                List.of(), null, false, PORTS, List.copyOf(endpoints), null, true));
         version.set(service, next);
     }
 

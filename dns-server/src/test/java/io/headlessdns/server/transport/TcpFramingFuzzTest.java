@@ -34,7 +34,7 @@ class TcpFramingFuzzTest {
         ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, 1));
         TransportLimits limits = TransportLimits.DEFAULT.withTcp(16, 1 + data.consumeInt(0, 3), 10_000, 3_000);
         Panics panics = new Panics(); // the handler counts what the engine throws: it must stay 0
-        DnsServer.tcpPipeline(ch.pipeline(), engines, limits, new LongAdder(), new LongAdder(), panics);
+        DnsServer.tcpPipeline(ch.pipeline(), engines, limits, new LongAdder(), new LongAdder(), panics, null);
         List<ByteBuf> fed = new ArrayList<>();
         try {
             while (data.remainingBytes() > 0 && ch.isOpen()) {

@@ -28,7 +28,7 @@ class TcpPipelineTest {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.config().setAllocator(alloc);
         ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, 1));
-        DnsServer.tcpPipeline(ch.pipeline(), ENGINES, LIMITS, new LongAdder(), new LongAdder(), new Panics());
+        DnsServer.tcpPipeline(ch.pipeline(), ENGINES, LIMITS, new LongAdder(), new LongAdder(), new Panics(), null);
         return ch;
     }
 

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.headlessdns.k8s.model.EndpointView;
+import io.headlessdns.k8s.shrink.ServiceDraft;
 import io.headlessdns.k8s.model.PodView;
 import io.headlessdns.k8s.model.ServiceKey;
 import io.headlessdns.k8s.model.ServiceType;
@@ -39,9 +40,9 @@ final class SnapshotBuilder {
     }
 
     static ClusterSnapshot build(Manifests m) throws ManifestException {
-        Map<ServiceKey, Shrink.ServiceDraft> drafts = new TreeMap<>();
+        Map<ServiceKey, ServiceDraft> drafts = new TreeMap<>();
         for (Sourced<Service> s : m.services) {
-            Shrink.ServiceDraft d = Shrink.service(s);
+            ServiceDraft d = Shrink.service(s);
             if (drafts.put(d.key(), d) != null) {
                 throw s.error("Service " + d.key() + " is defined twice");
             }
@@ -69,7 +70,7 @@ final class SnapshotBuilder {
         IpAllocator serviceIps = IpAllocator.forServices();
         drafts.values().forEach(d -> d.clusterIPs().forEach(serviceIps::reserve));
         Map<ServiceKey, ServiceView> services = new TreeMap<>();
-        for (Shrink.ServiceDraft d : drafts.values()) {
+        for (ServiceDraft d : drafts.values()) {
             List<String> ips = d.type() == ServiceType.CLUSTER_IP && d.clusterIPs().isEmpty()
                     ? List.of(serviceIps.allocate(d.key().toString())) : d.clusterIPs();
             List<Sourced<EndpointSlice>> own = slices.getOrDefault(d.key(), List.of());
@@ -83,8 +84,7 @@ final class SnapshotBuilder {
             if (own.isEmpty() && d.type() != ServiceType.EXTERNAL_NAME) {
                 endpoints = EndpointSliceController.endpoints(d.selection(), pods);
             }
-            services.put(d.key(), new ServiceView(d.key(), d.type(), ips, d.externalName(),
-                    d.publishNotReadyAddresses(), d.ports(), endpoints, trigger));
+            services.put(d.key(), d.view(ips, endpoints, trigger));
         }
 
         Map<String, PodView> podViews = new TreeMap<>();
@@ -127,7 +127,7 @@ final class SnapshotBuilder {
      * service's slices are: the files then describe intent, and the controllers would create these.
      */
     private static List<LabeledPod> simulatedStatefulSetPods(List<Sourced<StatefulSet>> statefulSets,
-            Map<ServiceKey, Shrink.ServiceDraft> services, Map<ServiceKey, List<Sourced<EndpointSlice>>> slices,
+            Map<ServiceKey, ServiceDraft> services, Map<ServiceKey, List<Sourced<EndpointSlice>>> slices,
             Map<String, Sourced<Pod>> givenPods, IpAllocator podIps) throws ManifestException {
         Map<String, StatefulSetSpec> specs = new TreeMap<>();
         for (Sourced<StatefulSet> s : statefulSets) {

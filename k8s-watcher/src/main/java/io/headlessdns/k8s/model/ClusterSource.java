@@ -7,8 +7,10 @@ package io.headlessdns.k8s.model;
 public interface ClusterSource extends AutoCloseable {
 
     /**
-     * Starts delivering changes. Throws when the source cannot start at all (an unreadable path,
-     * an API server that refuses the credentials), with a message that names the cause.
+     * Starts delivering changes. Throws when the source cannot start at all (an unreadable path, an
+     * unusable kubeconfig), with a message that names the cause. It may return before the initial state
+     * is complete (the API source returns at once and keeps retrying an unreachable API server); the
+     * listener's {@code synced()} marks the moment the state is complete.
      */
     void start(ClusterListener listener) throws Exception;
 

@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param endpoints      endpoints of every slice of the service, in a stable order
  * @param lastChangeTriggerTime the newest {@code endpoints.kubernetes.io/last-change-trigger-time} of
  *                       the service's slices, or null when none carries it (DNS programming latency)
+ * @param hasSelector    whether the service has a selector (its slices are managed by the EndpointSlice
+ *                       controller); a selectorless headless service is a separate kind in the latency metric
  */
 public record ServiceView(
         ServiceKey key,
@@ -22,7 +24,8 @@ public record ServiceView(
         boolean publishNotReadyAddresses,
         List<PortView> ports,
         List<EndpointView> endpoints,
-        Instant lastChangeTriggerTime) {
+        Instant lastChangeTriggerTime,
+        boolean hasSelector) {
 
     public ServiceView {
         Objects.requireNonNull(key, "key");

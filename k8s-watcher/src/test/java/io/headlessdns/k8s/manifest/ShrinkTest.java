@@ -52,6 +52,20 @@ class ShrinkTest {
     }
 
     @Test
+    void hasSelector_followsSpecSelector_forTheLatencyMetricsServiceKind() throws Exception {
+        String withSelector = """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web, namespace: data}
+                spec:
+                  clusterIP: None
+                  selector: {app: web}
+                """;
+        assertThat(TestFiles.load(dir, "a.yaml", HEADLESS).service("data", "db").hasSelector()).isFalse();
+        assertThat(TestFiles.load(dir, "b.yaml", withSelector).service("data", "web").hasSelector()).isTrue();
+    }
+
+    @Test
     void clusterIpNone_isHeadless_withPortsAndPublishNotReady() throws Exception {
         ServiceView db = TestFiles.load(dir, "a.yaml", HEADLESS).service("data", "db");
 

@@ -1,0 +1,102 @@
+package io.headlessdns.k8s.informer;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The informers of one resource kind: one for all namespaces, or one per watched namespace. Each keeps
+ * retrying after any failure, including a failed first list (fabric8's default handler gives up on that),
+ * because the API server coming back later must still bring DNS up to date.
+ */
+final class InformerGroup<T extends HasMetadata> implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(InformerGroup.class);
+
+    private final String kind;
+    private final List<String> namespaces;
+    private final List<SharedIndexInformer<T>> informers = new ArrayList<>();
+    private final AtomicReference<Throwable> lastError = new AtomicReference<>();
+
+    /**
+     * @param create  builds the (not yet started) informer for a namespace, or for all when given null
+     * @param closing true once the source is closing; no retries then
+     */
+    InformerGroup(String kind, List<String> namespaces, Function<String, SharedIndexInformer<T>> create,
+            ResourceEventHandler<T> handler, BooleanSupplier closing) {
+        this.kind = kind;
+        this.namespaces = namespaces;
+        List<String> targets = namespaces.isEmpty() ? Collections.singletonList(null) : namespaces;
+        for (String ns : targets) {
+            SharedIndexInformer<T> informer = create.apply(ns);
+            informer.exceptionHandler((started, t) -> {
+                lastError.set(t);
+                return !closing.getAsBoolean();
+            });
+            informer.addEventHandler(handler);
+            informers.add(informer);
+        }
+    }
+
+    /** Starts every informer; the future completes once all have listed (synced). */
+    CompletableFuture<Void> start() {
+        List<CompletableFuture<Void>> started = new ArrayList<>();
+        for (SharedIndexInformer<T> i : informers) {
+            started.add(i.start().toCompletableFuture());
+        }
+        return CompletableFuture.allOf(started.toArray(new CompletableFuture[0]));
+    }
+
+    boolean synced() {
+        return informers.stream().allMatch(SharedIndexInformer::hasSynced);
+    }
+
+    /** The cached object, or null. */
+    T get(String namespace, String name) {
+        String key = namespace + "/" + name;
+        for (SharedIndexInformer<T> i : informers) {
+            T t = i.getStore().getByKey(key);
+            if (t != null) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    List<T> byIndex(String index, String key) {
+        List<T> all = new ArrayList<>();
+        informers.forEach(i -> all.addAll(i.getIndexer().byIndex(index, key)));
+        return all;
+    }
+
+    void forEach(Consumer<T> action) {
+        informers.forEach(i -> i.getStore().list().forEach(action));
+    }
+
+    /** For the start-up log: which kind is still unsynced and why. */
+    String describe() {
+        Throwable t = lastError.get();
+        return kind + (namespaces.isEmpty() ? " (all namespaces)" : " " + namespaces)
+                + (synced() ? " synced" : " not synced" + (t == null ? "" : ": " + t));
+    }
+
+    @Override
+    public void close() {
+        for (SharedIndexInformer<T> i : informers) {
+            try {
+                i.stop();
+            } catch (RuntimeException e) {
+                log.debug("stopping {} informer", kind, e);
+            }
+        }
+    }
+}
