@@ -21,7 +21,8 @@ public final class EncodedAnswer {
         this.answerCount = answerCount;
         this.answerLength = answerLength;
         this.additionalCount = additionalCount;
-        this.rrEnds = rrEnds;
+        // one record ends where the answer section ends: no array for the common single-record RRset
+        this.rrEnds = answerCount == 1 ? null : rrEnds;
     }
 
     public byte[] data() {
@@ -46,6 +47,6 @@ public final class EncodedAnswer {
 
     /** End offset (exclusive) in {@link #data()} of answer record {@code i}. */
     public int rrEnd(int i) {
-        return rrEnds[i];
+        return rrEnds == null ? answerLength : rrEnds[i];
     }
 }

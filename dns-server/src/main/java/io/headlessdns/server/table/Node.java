@@ -8,32 +8,60 @@ import io.headlessdns.server.wire.RecordType;
  * queries for it get NODATA, not NXDOMAIN (RFC 8020). Immutable once published.
  */
 public final class Node {
-    final EncodedAnswer[] answers;
+    private static final EncodedAnswer[] NONE = new EncodedAnswer[0];
+    private static final int CNAME_BIT = 1 << RecordType.slot(RecordType.CNAME);
+
+    /** Bit {@code slot} set when the node has an RRset of the type in that slot. */
+    private final int present;
+    /** The RRsets present, in slot order: most nodes hold one, so no slot array per node. */
+    private final EncodedAnswer[] answers;
     final Zone zone;
 
-    Node(EncodedAnswer[] answers, Zone zone) {
-        this.answers = answers;
+    /** {@code bySlot} is indexed by {@link RecordType#slot}; null entries are absent types. */
+    Node(EncodedAnswer[] bySlot, Zone zone) {
+        int bits = 0;
+        int n = 0;
+        for (int i = 0; i < bySlot.length; i++) {
+            if (bySlot[i] != null) {
+                bits |= 1 << i;
+                n++;
+            }
+        }
+        EncodedAnswer[] packed = n == 0 ? NONE : new EncodedAnswer[n];
+        for (int i = 0, j = 0; i < bySlot.length; i++) {
+            if (bySlot[i] != null) {
+                packed[j++] = bySlot[i];
+            }
+        }
+        this.present = bits;
+        this.answers = packed;
         this.zone = zone;
     }
 
     /** The answer for a query type, or null (NODATA). A CNAME answers every type but CNAME itself too. */
     public EncodedAnswer answer(int qtype) {
         int slot = RecordType.slot(qtype);
-        EncodedAnswer a = slot >= 0 ? answers[slot] : null;
-        if (a == null && qtype != RecordType.CNAME) {
-            a = answers[RecordType.slot(RecordType.CNAME)];
+        if (slot >= 0 && (present & (1 << slot)) != 0) {
+            return answers[Integer.bitCount(present & ((1 << slot) - 1))];
         }
-        return a;
+        if (qtype != RecordType.CNAME && (present & CNAME_BIT) != 0) {
+            return answers[Integer.bitCount(present & (CNAME_BIT - 1))];
+        }
+        return null;
     }
 
     /** A minimal answer to ANY (RFC 8482 4.2): one RRset the node has, or null. */
     public EncodedAnswer anyAnswer() {
-        for (EncodedAnswer a : answers) {
-            if (a != null) {
-                return a;
+        return answers.length == 0 ? null : answers[0];
+    }
+
+    /** Each RRset with its type, for the records dump. */
+    public void forEach(java.util.function.BiConsumer<Integer, EncodedAnswer> action) {
+        for (int slot = 0, j = 0; slot < RecordType.SLOTS; slot++) {
+            if ((present & (1 << slot)) != 0) {
+                action.accept(RecordType.typeOfSlot(slot), answers[j++]);
             }
         }
-        return null;
     }
 
     public Zone zone() {

@@ -47,11 +47,7 @@ public final class ServedRecords {
 
     private static List<Record> records(byte[] owner, Node node) {
         List<Record> out = new ArrayList<>();
-        for (EncodedAnswer a : node.answers) {
-            if (a != null) {
-                decode(owner, a, out);
-            }
-        }
+        node.forEach((type, a) -> decode(owner, a, out));
         return out;
     }
 
