@@ -3,7 +3,10 @@ package io.headlessdns.server.e2e;
 import io.headlessdns.server.HeadlessDns;
 import io.headlessdns.server.compile.PodRecordMode;
 import io.headlessdns.server.compile.ZoneOptions;
+import io.headlessdns.server.config.KubeOptions;
 import io.headlessdns.server.config.ServerConfig;
+import io.headlessdns.server.forward.ForwardOptions;
+import io.headlessdns.server.transport.TransportLimits;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,8 +21,17 @@ public final class RunningServer implements AutoCloseable {
     }
 
     public RunningServer(List<Path> manifests, ZoneOptions zone) throws Exception {
+        this(manifests, zone, TransportLimits.DEFAULT);
+    }
+
+    public RunningServer(List<Path> manifests, PodRecordMode pods, TransportLimits limits) throws Exception {
+        this(manifests, new ZoneOptions("cluster.local", 5, 5, pods), limits);
+    }
+
+    public RunningServer(List<Path> manifests, ZoneOptions zone, TransportLimits limits) throws Exception {
         int port = FreePort.udpAndTcp();
-        server = new HeadlessDns(new ServerConfig(manifests, InetAddress.getLoopbackAddress(), port, 0, 2, zone));
+        server = new HeadlessDns(new ServerConfig(manifests, InetAddress.getLoopbackAddress(), port, 0, 2, zone,
+                true, java.time.Duration.ZERO, 0, ForwardOptions.NONE, KubeOptions.inCluster(), limits));
         server.start();
         dig = new Dig(server.dnsPort());
     }
