@@ -286,22 +286,7 @@ public final class Main implements Callable<Integer> {
         }
         AccessList allow = AccessList.parse(allowCidrs.isEmpty() ? AccessList.DEFAULT : allowCidrs);
         return new ForwardOptions(up, stubs, allow, maxConcurrent, cacheSize, cacheMinTtl, cacheMaxTtl,
-                cacheNegativeMaxTtl, parseDuration(serveStale));
-    }
-
-    /** {@code 90}, {@code 90s}, {@code 30m}, {@code 1h}, {@code 2d}. */
-    static Duration parseDuration(String text) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([smhd]?)").matcher(text.trim());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("bad duration '" + text + "' (expected e.g. 90s, 30m, 1h)");
-        }
-        long n = Long.parseLong(m.group(1));
-        switch (m.group(2)) {
-            case "m": return Duration.ofMinutes(n);
-            case "h": return Duration.ofHours(n);
-            case "d": return Duration.ofDays(n);
-            default: return Duration.ofSeconds(n);
-        }
+                cacheNegativeMaxTtl, Durations.parse("--serve-stale", serveStale));
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses a duration flag: plain seconds ({@code 300}), a number with a unit ({@code 30s 5m 1h 500ms}) or ISO-8601 ({@code PT5M}). */
+/** Parses a duration flag: plain seconds ({@code 300}), a number with a unit ({@code 30s 5m 1h 2d 500ms}) or ISO-8601 ({@code PT5M}). */
 public final class Durations {
-    private static final Pattern WITH_UNIT = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+    private static final Pattern WITH_UNIT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
 
     private Durations() {
     }
@@ -24,6 +24,7 @@ public final class Durations {
                     case "ms" -> Duration.ofMillis(n);
                     case "m" -> Duration.ofMinutes(n);
                     case "h" -> Duration.ofHours(n);
+                    case "d" -> Duration.ofDays(n);
                     default -> Duration.ofSeconds(n);
                 };
             }
@@ -36,6 +37,6 @@ public final class Durations {
         } catch (NumberFormatException | ArithmeticException | DateTimeParseException e) {
             // fall through to the error naming the flag
         }
-        throw new IllegalArgumentException(flag + ": '" + text + "' is not a duration (e.g. 300, 30s, 5m, PT5M)");
+        throw new IllegalArgumentException(flag + ": '" + text + "' is not a duration (e.g. 300, 30s, 5m, 1h, 2d, PT5M)");
     }
 }
