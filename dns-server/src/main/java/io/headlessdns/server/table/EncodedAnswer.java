@@ -15,8 +15,16 @@ public final class EncodedAnswer {
     final int answerLength;
     final int additionalCount;
     final int[] rrEnds;
+    /**
+     * Whether each answer record stands alone: its owner is the pointer to the question and its RDATA
+     * holds no pointer to an earlier record (A, AAAA; SRV, whose targets are never compressed, RFC 2782).
+     * Only then may a response carry any subset of the records, in any order (--udp-answer-policy fit).
+     */
+    final boolean selfContained;
 
-    EncodedAnswer(byte[] data, int answerCount, int answerLength, int additionalCount, int[] rrEnds) {
+    EncodedAnswer(byte[] data, int answerCount, int answerLength, int additionalCount, int[] rrEnds,
+                  boolean selfContained) {
+        this.selfContained = selfContained;
         this.data = data;
         this.answerCount = answerCount;
         this.answerLength = answerLength;
@@ -42,6 +50,15 @@ public final class EncodedAnswer {
 
     public int additionalLength() {
         return data.length - answerLength;
+    }
+
+    public boolean selfContained() {
+        return selfContained;
+    }
+
+    /** Start offset in {@link #data()} of answer record {@code i}. */
+    public int rrStart(int i) {
+        return i == 0 ? 0 : rrEnds[i - 1];
     }
 
     /** End offset (exclusive) in {@link #data()} of answer record {@code i}. */

@@ -18,8 +18,14 @@ public final class RunningServer implements AutoCloseable {
     }
 
     public RunningServer(List<Path> manifests, ZoneOptions zone) throws Exception {
+        this(manifests, zone, c -> c);
+    }
+
+    /** @param adjust changes the configuration before the server starts (a flag under test) */
+    public RunningServer(List<Path> manifests, ZoneOptions zone, java.util.function.UnaryOperator<ServerConfig> adjust)
+            throws Exception {
         int port = FreePort.udpAndTcp();
-        server = new HeadlessDns(new ServerConfig(manifests, InetAddress.getLoopbackAddress(), port, 0, 2, zone));
+        server = new HeadlessDns(adjust.apply(new ServerConfig(manifests, InetAddress.getLoopbackAddress(), port, 0, 2, zone)));
         server.start();
         dig = new Dig(server.dnsPort());
     }

@@ -119,6 +119,7 @@ public final class InformerSource implements ClusterSource {
                 synced = true;
                 listener.synced();
             }
+            listener.complete();
         }));
         listenerThread.schedule(() -> {
             if (!synced && !closing) {
