@@ -242,7 +242,8 @@ public final class RecordCompiler {
         }
 
         Map<NameKey, List<Rr>> build() {
-            Map<NameKey, List<Rr>> out = new LinkedHashMap<>(map.size() * 2);
+            // a plain HashMap sized to fit: this map is kept by the table writer for as long as the object lives
+            Map<NameKey, List<Rr>> out = new java.util.HashMap<>((int) (map.size() / 0.75f) + 1);
             map.forEach((k, v) -> out.put(k, List.copyOf(v)));
             return out;
         }

@@ -39,10 +39,7 @@ final class AnswerEncoder {
         base = Header.LENGTH + owner.length + 4;
         this.owner = owner;
         int[] ends = new int[answers.size()];
-        boolean selfContained = true;
         for (int i = 0; i < answers.size(); i++) {
-            int type = answers.get(i).type();
-            selfContained &= type == RecordType.A || type == RecordType.AAAA || type == RecordType.SRV;
             writePointer(Header.LENGTH);
             writeRecordBody(answers.get(i));
             ends[i] = size;
@@ -52,7 +49,7 @@ final class AnswerEncoder {
             writeName(a.owner(), true);
             writeRecordBody(a.rr());
         }
-        return new EncodedAnswer(Arrays.copyOf(buf, size), answers.size(), answerLength, additional.size(), ends, selfContained);
+        return new EncodedAnswer(Arrays.copyOf(buf, size), answers.size(), answerLength, additional.size(), ends);
     }
 
     /** Encodes one record, for the pre-encoded SOA of negative answers (owner written at query time). */

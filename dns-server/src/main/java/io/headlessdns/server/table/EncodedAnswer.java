@@ -1,5 +1,7 @@
 package io.headlessdns.server.table;
 
+import io.headlessdns.server.wire.RecordType;
+
 /**
  * One RRset ready to copy into a response: the answer section's records, then the additional section's,
  * already in wire form for a response whose question name is the owner name. Offsets inside assume the
@@ -15,21 +17,14 @@ public final class EncodedAnswer {
     final int answerLength;
     final int additionalCount;
     final int[] rrEnds;
-    /**
-     * Whether each answer record stands alone: its owner is the pointer to the question and its RDATA
-     * holds no pointer to an earlier record (A, AAAA; SRV, whose targets are never compressed, RFC 2782).
-     * Only then may a response carry any subset of the records, in any order (--udp-answer-policy fit).
-     */
-    final boolean selfContained;
 
-    EncodedAnswer(byte[] data, int answerCount, int answerLength, int additionalCount, int[] rrEnds,
-                  boolean selfContained) {
-        this.selfContained = selfContained;
+    EncodedAnswer(byte[] data, int answerCount, int answerLength, int additionalCount, int[] rrEnds) {
         this.data = data;
         this.answerCount = answerCount;
         this.answerLength = answerLength;
         this.additionalCount = additionalCount;
-        this.rrEnds = rrEnds;
+        // one record ends where the answer section ends: no array for the common single-record RRset
+        this.rrEnds = answerCount == 1 ? null : rrEnds;
     }
 
     public byte[] data() {
@@ -52,8 +47,16 @@ public final class EncodedAnswer {
         return data.length - answerLength;
     }
 
+    /**
+     * Whether each answer record stands alone: its owner is the pointer to the question and its RDATA
+     * holds no pointer to an earlier record (A, AAAA; SRV, whose targets are never compressed, RFC 2782).
+     * Only then may a response carry any subset of the records, in any order (--udp-answer-policy fit).
+     * Read from the first record's TYPE (bytes 2-3, after the owner pointer; an RRset has one type), so
+     * it costs no field per answer.
+     */
     public boolean selfContained() {
-        return selfContained;
+        int type = (data[2] & 0xff) << 8 | (data[3] & 0xff);
+        return type == RecordType.A || type == RecordType.AAAA || type == RecordType.SRV;
     }
 
     /** Start offset in {@link #data()} of answer record {@code i}. */
@@ -63,6 +66,6 @@ public final class EncodedAnswer {
 
     /** End offset (exclusive) in {@link #data()} of answer record {@code i}. */
     public int rrEnd(int i) {
-        return rrEnds[i];
+        return rrEnds == null ? answerLength : rrEnds[i];
     }
 }

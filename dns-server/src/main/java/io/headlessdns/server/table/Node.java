@@ -1,59 +1,78 @@
 package io.headlessdns.server.table;
 
 import io.headlessdns.server.wire.RecordType;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Everything served at one owner name: an encoded answer per stored type (null where the name has no
  * records of that type). A node with no answers at all is an empty non-terminal: the name exists, so
  * queries for it get NODATA, not NXDOMAIN (RFC 8020). Immutable once published.
  */
-public final class Node {
-    final EncodedAnswer[] answers;
+public sealed class Node permits ExplainedNegative {
+    private static final EncodedAnswer[] NONE = new EncodedAnswer[0];
+    private static final int CNAME_BIT = 1 << RecordType.slot(RecordType.CNAME);
+
+    /** Bit {@code slot} set when the node has an RRset of the type in that slot. */
+    private final int present;
+    /** The RRsets present, in slot order: most nodes hold one, so no slot array per node. */
+    private final EncodedAnswer[] answers;
     final Zone zone;
-    /**
-     * Non-null only on an explained negative: a name that does not exist in DNS but names a headless
-     * service without ready endpoints. Such a node answers NXDOMAIN (never NODATA) with an RFC 8914
-     * Extended DNS Error, and each such answer is counted here (read by the metrics at scrape time).
-     */
-    final LongAdder explainedNegatives;
 
-    Node(EncodedAnswer[] answers, Zone zone) {
-        this(answers, zone, null);
-    }
-
-    Node(EncodedAnswer[] answers, Zone zone, LongAdder explainedNegatives) {
-        this.answers = answers;
+    /** {@code bySlot} is indexed by {@link RecordType#slot}; null entries are absent types. */
+    Node(EncodedAnswer[] bySlot, Zone zone) {
+        int bits = 0;
+        int n = 0;
+        for (int i = 0; i < bySlot.length; i++) {
+            if (bySlot[i] != null) {
+                bits |= 1 << i;
+                n++;
+            }
+        }
+        EncodedAnswer[] packed = n == 0 ? NONE : new EncodedAnswer[n];
+        for (int i = 0, j = 0; i < bySlot.length; i++) {
+            if (bySlot[i] != null) {
+                packed[j++] = bySlot[i];
+            }
+        }
+        this.present = bits;
+        this.answers = packed;
         this.zone = zone;
-        this.explainedNegatives = explainedNegatives;
-    }
-
-    /** The counter of an explained negative, or null for a name that exists. */
-    public LongAdder explainedNegatives() {
-        return explainedNegatives;
     }
 
     /** The answer for a query type, or null (NODATA). A CNAME answers every type but CNAME itself too. */
     public EncodedAnswer answer(int qtype) {
         int slot = RecordType.slot(qtype);
-        EncodedAnswer a = slot >= 0 ? answers[slot] : null;
-        if (a == null && qtype != RecordType.CNAME) {
-            a = answers[RecordType.slot(RecordType.CNAME)];
+        if (slot >= 0 && (present & (1 << slot)) != 0) {
+            return answers[Integer.bitCount(present & ((1 << slot) - 1))];
         }
-        return a;
-    }
-
-    /** A minimal answer to ANY (RFC 8482 4.2): one RRset the node has, or null. */
-    public EncodedAnswer anyAnswer() {
-        for (EncodedAnswer a : answers) {
-            if (a != null) {
-                return a;
-            }
+        if (qtype != RecordType.CNAME && (present & CNAME_BIT) != 0) {
+            return answers[Integer.bitCount(present & (CNAME_BIT - 1))];
         }
         return null;
     }
 
+    /** A minimal answer to ANY (RFC 8482 4.2): one RRset the node has, or null. */
+    public EncodedAnswer anyAnswer() {
+        return answers.length == 0 ? null : answers[0];
+    }
+
+    /** Each RRset with its type, for the records dump. */
+    public void forEach(java.util.function.BiConsumer<Integer, EncodedAnswer> action) {
+        for (int slot = 0, j = 0; slot < RecordType.SLOTS; slot++) {
+            if ((present & (1 << slot)) != 0) {
+                action.accept(RecordType.typeOfSlot(slot), answers[j++]);
+            }
+        }
+    }
+
     public Zone zone() {
         return zone;
+    }
+
+    /**
+     * The counter of an explained negative ({@link ExplainedNegative}), or null for a name that exists.
+     * A subclass rather than a field, so the nodes of existing names stay as small as they are.
+     */
+    public java.util.concurrent.atomic.LongAdder explainedNegatives() {
+        return null;
     }
 }

@@ -34,13 +34,13 @@ public final class ServedRecords {
         if (only != null) {
             NameKey key = NameKey.ofText(only);
             Node node = table.lookup(key);
-            if (node != null && node.explainedNegatives == null) {
+            if (node != null && node.explainedNegatives() == null) {
                 out.put(key.toString(), records(key.wire(), node));
             }
             return out;
         }
         for (Map.Entry<NameKey, Node> e : table.view().entrySet()) {
-            if (e.getValue().explainedNegatives != null) {
+            if (e.getValue().explainedNegatives() != null) {
                 continue; // an explained negative: the name does not exist
             }
             out.put(e.getKey().toString(), records(e.getKey().wire(), e.getValue()));
@@ -50,11 +50,7 @@ public final class ServedRecords {
 
     private static List<Record> records(byte[] owner, Node node) {
         List<Record> out = new ArrayList<>();
-        for (EncodedAnswer a : node.answers) {
-            if (a != null) {
-                decode(owner, a, out);
-            }
-        }
+        node.forEach((type, a) -> decode(owner, a, out));
         return out;
     }
 

@@ -47,7 +47,7 @@ public final class TableWriter {
     private static final class NameState {
         final NameKey key;
         final Zone zone;
-        final Map<Object, List<Rr>> contributions = new LinkedHashMap<>(2);
+        final Contributions contributions = new Contributions();
         int namesBelow;
 
         NameState(NameKey key, Zone zone) {
@@ -57,6 +57,59 @@ public final class TableWriter {
 
         boolean exists() {
             return !contributions.isEmpty() || namesBelow > 0;
+        }
+    }
+
+    /**
+     * Who contributes which records to one name. Almost every name has exactly one contributor, so that
+     * case is two fields; a map is made only for a name that several contributors share (a PTR of an IP
+     * behind two services). Insertion order is kept, so merged RRsets are stable.
+     */
+    private static final class Contributions {
+        private Object one;
+        private List<Rr> oneRecords;
+        private Map<Object, List<Rr>> many;
+
+        boolean isEmpty() {
+            return one == null && many == null;
+        }
+
+        int size() {
+            return many != null ? many.size() : one != null ? 1 : 0;
+        }
+
+        void put(Object contributor, List<Rr> records) {
+            if (many != null) {
+                many.put(contributor, records);
+            } else if (one == null || one.equals(contributor)) {
+                one = contributor;
+                oneRecords = records;
+            } else {
+                many = new LinkedHashMap<>(4);
+                many.put(one, oneRecords);
+                many.put(contributor, records);
+                one = null;
+                oneRecords = null;
+            }
+        }
+
+        void remove(Object contributor) {
+            if (many != null) {
+                many.remove(contributor);
+                if (many.size() == 1) {
+                    Map.Entry<Object, List<Rr>> last = many.entrySet().iterator().next();
+                    one = last.getKey();
+                    oneRecords = last.getValue();
+                    many = null;
+                }
+            } else if (contributor.equals(one)) {
+                one = null;
+                oneRecords = null;
+            }
+        }
+
+        Iterable<List<Rr>> values() {
+            return many != null ? many.values() : one != null ? List.of(oneRecords) : List.of();
         }
     }
 
@@ -147,7 +200,7 @@ public final class TableWriter {
         if (zone == null) {
             throw new IllegalArgumentException("name outside the served zones: " + name);
         }
-        return new Node(new EncodedAnswer[RecordType.SLOTS], zone, counter);
+        return new ExplainedNegative(zone, counter);
     }
 
     /** The records currently contributed at a name, merged; for the records dump and tests. */

@@ -39,6 +39,11 @@ public final class RecordType {
         }
     }
 
+    /** The type stored in a slot: the inverse of {@link #slot}. */
+    public static int typeOfSlot(int slot) {
+        return STORED[slot];
+    }
+
     public static String name(int type) {
         switch (type) {
             case A: return "A";
