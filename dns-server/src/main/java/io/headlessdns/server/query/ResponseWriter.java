@@ -22,7 +22,7 @@ final class ResponseWriter {
     static final byte[] EDE_NO_READY_ENDPOINTS = ede("service exists, no ready endpoints");
 
     private boolean truncated;
-    /** The rotation of {@code --udp-answer-policy fit}: the record a fitted answer starts at moves per query. */
+    /** The rotation of {@code --udp-answer-policy fit}: where the next fitted answer starts (modulo its RRset size). */
     private int rotation;
 
     private static byte[] ede(String text) {
@@ -74,13 +74,16 @@ final class ResponseWriter {
         if (outcome == Outcome.HIT && answer != null && fit && !tcp && answer.selfContained()
                 && fixed + answer.answerLength() > limit) {
             an = answer.answerCount();
-            first = Integer.remainderUnsigned(rotation++, an);
+            first = Integer.remainderUnsigned(rotation, an);
             int room = limit - fixed;
             int taken = 0;
             for (int i = first; taken < an && answer.rrEnd(i) - answer.rrStart(i) <= room; i = i + 1 == an ? 0 : i + 1) {
                 room -= answer.rrEnd(i) - answer.rrStart(i);
                 taken++;
             }
+            // the next fitted answer starts after this one's last record: successive queries get disjoint
+            // windows, so the clients of one engine spread over all the endpoints
+            rotation = first + Math.max(taken, 1);
             wrapped = Math.max(0, first + taken - an);
             bodyLength = limit - fixed - room;
             an = taken;
