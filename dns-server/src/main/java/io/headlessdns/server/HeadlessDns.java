@@ -49,7 +49,7 @@ public final class HeadlessDns implements AutoCloseable {
     private volatile boolean shuttingDown;
     /** Set once the DNS listeners are bound: ready needs them, and HTTP starts before them. */
     private volatile boolean listening;
-    private ClusterSource source;
+    private volatile ClusterSource source;
     /** With --snapshot-file: the warm start in front of the updater, and the recorder that keeps the file. */
     private io.headlessdns.server.snapshot.WarmStart warmStart;
     private io.headlessdns.server.snapshot.SnapshotRecorder recorder;
@@ -162,10 +162,12 @@ public final class HeadlessDns implements AutoCloseable {
 
     /**
      * Ready: cluster answers are being served (the source has synced, or a warm start serves the last
-     * snapshot while it syncs), DNS is listening, and the server is not shutting down.
+     * snapshot while it syncs), DNS is listening, the server is not shutting down, and the API does not
+     * refuse the source a list or watch (403: the answers would be incomplete).
      */
     public boolean ready() {
-        return serving() && listening && !shuttingDown;
+        ClusterSource s = source;
+        return serving() && listening && !shuttingDown && (s == null || s.authorized());
     }
 
     /** Whether cluster names get answers rather than SERVFAIL: synced, or warm from a snapshot. */

@@ -31,6 +31,8 @@ final class InformerGroup<T extends HasMetadata> implements AutoCloseable {
     private final AtomicReference<Throwable> lastError = new AtomicReference<>();
     /** The last failure logged by {@link #report}; informer threads write it one at a time (they retry serially). */
     private volatile String lastReport;
+    /** The last failure was a 403; cleared by the next failure of another kind, or by a watch that runs. */
+    private volatile boolean forbidden;
 
     /**
      * @param create  builds the (not yet started) informer for a namespace, or for all when given null
@@ -64,7 +66,8 @@ final class InformerGroup<T extends HasMetadata> implements AutoCloseable {
     private void report(Throwable t) {
         String line = null;
         KubernetesClientException api = clientException(t);
-        if (api != null && api.getCode() == 403) {
+        forbidden = api != null && api.getCode() == 403;
+        if (forbidden) {
             String verb = String.valueOf(api.getMessage()).contains("watch=true") ? "watch" : "list";
             line = kind + scope() + ": the API answered 403 Forbidden to " + verb + " (" + statusMessage(api)
                     + "); its names are not served until RBAC grants list and watch on " + kind + " (retrying)";
@@ -116,6 +119,11 @@ final class InformerGroup<T extends HasMetadata> implements AutoCloseable {
             started.add(i.start().toCompletableFuture());
         }
         return CompletableFuture.allOf(started.toArray(new CompletableFuture[0]));
+    }
+
+    /** Whether the API refuses this kind: the last failure was 403 and an informer is not watching since. */
+    boolean forbidden() {
+        return forbidden && informers.stream().anyMatch(i -> !i.isWatching());
     }
 
     boolean synced() {

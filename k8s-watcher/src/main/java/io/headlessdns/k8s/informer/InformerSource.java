@@ -203,6 +203,16 @@ public final class InformerSource implements ClusterSource {
     }
 
     @Override
+    public boolean authorized() {
+        for (InformerGroup<?> g : new InformerGroup<?>[] {services, slices, pods}) {
+            if (g != null && g.forbidden()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
     public String describe() {
         return "Kubernetes API " + client.getMasterUrl()
                 + (scope.allNamespaces() ? " (all namespaces" : " (namespaces " + String.join(",", scope.namespaces()))
