@@ -127,7 +127,8 @@ public final class HeadlessDns implements AutoCloseable {
             }
             EngineProvider engines = new EngineProvider(() -> new QueryEngine(updater.table(), config.zone(), counters,
                     this::serving, metrics.dns(), queryLog, forwarding, config.udpAnswers()));
-            dns = new DnsServer(new InetSocketAddress(config.bind(), config.port()), config.threads(), engines, forwarder);
+            dns = new DnsServer(new InetSocketAddress(config.bind(), config.port()), config.threads(), engines, forwarder,
+                    config.limits());
             dns.start();
             if (forwarder != null) {
                 forwarder.registerCacheMetrics(DnsCollector.serverLabel(config.bind(), dns.port()));
@@ -150,6 +151,7 @@ public final class HeadlessDns implements AutoCloseable {
                 plugins.addAll(java.util.List.of("forward", "cache", "loop"));
             }
             metrics.bindDns(DnsCollector.serverLabel(config.bind(), dns.port()), bound::panics, plugins);
+            registerTransportLimitMeters(bound);
             listening = true;
             log.info("DNS on {}:{} (UDP and TCP, {}, {} threads), zone {}, pod records {}",
                     config.bind().getHostAddress(), dns.port(), dns.transport(), config.threads(),
@@ -158,6 +160,19 @@ public final class HeadlessDns implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** What the transport limits (RFC 7766 TCP limits, response rate limiting) did, read at scrape time. */
+    private void registerTransportLimitMeters(DnsServer bound) {
+        io.micrometer.core.instrument.MeterRegistry r = registry();
+        io.micrometer.core.instrument.Gauge.builder("headless.dns.tcp.connections", bound, DnsServer::tcpOpen)
+                .description("TCP connections open now.").register(r);
+        io.micrometer.core.instrument.FunctionCounter.builder("headless.dns.tcp.rejected.connections", bound, DnsServer::tcpRejected)
+                .description("TCP connections closed on arrival because --tcp-max-connections were open.").register(r);
+        io.micrometer.core.instrument.FunctionCounter.builder("headless.dns.tcp.read.pauses", bound, DnsServer::tcpPauses)
+                .description("Times a TCP connection stopped being read because --tcp-max-in-flight answers were unwritten.").register(r);
+        io.micrometer.core.instrument.FunctionCounter.builder("headless.dns.rate.limited.responses", bound, DnsServer::rateLimited)
+                .description("UDP responses dropped or truncated by response rate limiting.").register(r);
     }
 
     /**
@@ -205,6 +220,11 @@ public final class HeadlessDns implements AutoCloseable {
         }
         close();
         log.info("stopped");
+    }
+
+    /** The UDP/TCP listeners (for their transport counters), or null before start and after close. */
+    public DnsServer dns() {
+        return dns;
     }
 
     public QueryCounters counters() {

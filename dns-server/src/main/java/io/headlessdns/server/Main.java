@@ -13,6 +13,7 @@ import io.headlessdns.server.forward.AccessList;
 import io.headlessdns.server.forward.ForwardOptions;
 import io.headlessdns.server.forward.UpstreamAddress;
 import io.headlessdns.server.name.DnsName;
+import io.headlessdns.server.transport.TransportLimits;
 import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
 import java.net.BindException;
@@ -166,6 +167,22 @@ public final class Main implements Callable<Integer> {
             description = "When no upstream answers, serve expired answers up to this long past their TTL, with TTL 30 (RFC 8767), e.g. 1h (default: off).")
     String serveStale;
 
+    @Option(names = "--tcp-max-connections", paramLabel = "N", defaultValue = "4096",
+            description = "Open TCP connections at most; further ones are closed at once, UDP is unaffected (default: ${DEFAULT-VALUE}).")
+    int tcpMaxConnections;
+
+    @Option(names = "--tcp-max-in-flight", paramLabel = "N", defaultValue = "64",
+            description = "Unwritten responses per TCP connection before the server stops reading it until they drain (default: ${DEFAULT-VALUE}).")
+    int tcpMaxInFlight;
+
+    @Option(names = "--rrl-responses-per-second", paramLabel = "N", defaultValue = "0",
+            description = "UDP response rate limit per client /24 (IPv4) or /56 (IPv6); 0 is off (default: ${DEFAULT-VALUE}).")
+    int rrlResponsesPerSecond;
+
+    @Option(names = "--rrl-slip", paramLabel = "N", defaultValue = "2",
+            description = "With rate limiting, every N-th response over the limit is sent truncated (TC=1) instead of dropped; 0 drops all (default: ${DEFAULT-VALUE}).")
+    int rrlSlip;
+
     public static void main(String[] args) {
         if (System.getProperty("io.netty.leakDetection.level") == null) {
             // leak tracking samples buffers and allocates on the query path; it is for tests, not serving
@@ -208,10 +225,14 @@ public final class Main implements Callable<Integer> {
 
     ServerConfig config() throws Exception {
         ZoneOptions zone;
+        TransportLimits limits;
         try {
             ZoneOptions.RecordTtls ttls = new ZoneOptions.RecordTtls(orTtl(ttlService), orTtl(ttlPod), orTtl(ttlSrv), orTtl(ttlPtr));
             zone = new ZoneOptions(clusterDomain, ttl, negativeTtl, PodRecordMode.parse(podRecords), ttls,
                     PtrPolicy.parse(ptrPolicy), publishPodNamesBeforeReady);
+            limits = TransportLimits.DEFAULT
+                    .withTcp(tcpMaxConnections, tcpMaxInFlight, TransportLimits.DEFAULT.tcpIdleMillis(), TransportLimits.DEFAULT.tcpMessageMillis())
+                    .withRrl(rrlResponsesPerSecond, rrlSlip);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
@@ -234,7 +255,7 @@ public final class Main implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
         return new ServerConfig(manifests, InetAddress.getByName(bind), port, httpPort, threads, zone, metrics,
-                java.time.Duration.ofSeconds(lameduck), logQueries, forward, kube(), udpAnswers, snapshotFile);
+                java.time.Duration.ofSeconds(lameduck), logQueries, forward, kube(), limits, udpAnswers, snapshotFile);
     }
 
     private int orTtl(Integer specific) {

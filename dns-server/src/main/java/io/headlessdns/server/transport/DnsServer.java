@@ -7,6 +7,8 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
@@ -20,13 +22,13 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -43,14 +45,18 @@ public final class DnsServer implements AutoCloseable {
      * maximum-size queries and is sliced per datagram, so a burst costs one syscall per batch.
      */
     static final int UDP_BATCH = 16;
-    static final int TCP_IDLE_SECONDS = 10;
     static final int UDP_RECEIVE_BUFFER = 4 << 20;
 
     private final InetSocketAddress bind;
     private final int threads;
     private final EngineProvider engines;
+    private final TransportLimits limits;
     private final Forwarder forwarder;
     private final LongAdder transportErrors = new LongAdder();
+    private final LongAdder tcpRejected = new LongAdder();
+    private final LongAdder tcpPauses = new LongAdder();
+    private final LongAdder rateLimited = new LongAdder();
+    private final AtomicInteger tcpOpen = new AtomicInteger();
     private final Panics panics = new Panics();
     private final List<Channel> channels = new ArrayList<>();
     private EventLoopGroup group;
@@ -63,10 +69,15 @@ public final class DnsServer implements AutoCloseable {
 
     /** @param forwarder answers queries the engines mark FORWARD; null when nothing is forwarded */
     public DnsServer(InetSocketAddress bind, int threads, EngineProvider engines, Forwarder forwarder) {
+        this(bind, threads, engines, forwarder, TransportLimits.DEFAULT);
+    }
+
+    public DnsServer(InetSocketAddress bind, int threads, EngineProvider engines, Forwarder forwarder, TransportLimits limits) {
         this.bind = bind;
         this.threads = threads;
         this.engines = engines;
         this.forwarder = forwarder;
+        this.limits = limits;
     }
 
     public synchronized void start() throws InterruptedException {
@@ -81,12 +92,16 @@ public final class DnsServer implements AutoCloseable {
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                    .childHandler(new TcpInitializer(new TcpQueryHandler(engines, transportErrors, panics, forwarder)))
+                    // unwritable exactly while a response waits to be written: TcpQueryHandler counts those
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1, 1))
+                    .childHandler(new TcpInitializer(this))
                     .bind(bind).sync().channel();
             channels.add(tcp);
             port = ((InetSocketAddress) tcp.localAddress()).getPort();
             InetSocketAddress udpAddress = new InetSocketAddress(bind.getAddress(), port);
-            UdpQueryHandler udpHandler = new UdpQueryHandler(engines, transportErrors, panics, forwarder);
+            ResponseRateLimiter limiter = limits.rrlResponsesPerSecond() == 0 ? null
+                    : new ResponseRateLimiter(limits.rrlResponsesPerSecond(), limits.rrlSlip(), System::nanoTime);
+            UdpQueryHandler udpHandler = new UdpQueryHandler(engines, transportErrors, panics, forwarder, limiter, rateLimited);
             Bootstrap udp = new Bootstrap()
                     .group(group)
                     .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
@@ -127,9 +142,29 @@ public final class DnsServer implements AutoCloseable {
         return panics.count();
     }
 
-    /** Socket errors and broken TCP frames seen so far. */
+    /** Socket errors seen so far. */
     public long transportErrors() {
         return transportErrors.sum();
+    }
+
+    /** TCP connections closed on arrival because {@code --tcp-max-connections} were open. */
+    public long tcpRejected() {
+        return tcpRejected.sum();
+    }
+
+    /** Times a TCP connection stopped being read because too many of its responses were unwritten. */
+    public long tcpPauses() {
+        return tcpPauses.sum();
+    }
+
+    /** TCP connections open now. */
+    public int tcpOpen() {
+        return tcpOpen.get();
+    }
+
+    /** UDP responses dropped or truncated by response rate limiting. */
+    public long rateLimited() {
+        return rateLimited.sum();
     }
 
     @Override
@@ -144,20 +179,36 @@ public final class DnsServer implements AutoCloseable {
         }
     }
 
-    /** Per TCP connection: idle timeout, RFC 1035 4.2.2 two-byte framing, then the shared handler. */
+    /**
+     * Per TCP connection: the connection cap, then the idle timeout, RFC 1035 4.2.2 framing with the
+     * per-message timeout, and the query handler with its in-flight bound.
+     */
     private static final class TcpInitializer extends ChannelInitializer<SocketChannel> {
-        private final TcpQueryHandler handler;
+        private final DnsServer server;
 
-        TcpInitializer(TcpQueryHandler handler) {
-            this.handler = handler;
+        TcpInitializer(DnsServer server) {
+            this.server = server;
         }
 
         @Override
         protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(
-                    new IdleStateHandler(TCP_IDLE_SECONDS, 0, 0),
-                    new LengthFieldBasedFrameDecoder(65535 + 2, 0, 2, 0, 2),
-                    handler);
+            if (server.tcpOpen.incrementAndGet() > server.limits.tcpMaxConnections()) {
+                server.tcpOpen.decrementAndGet();
+                server.tcpRejected.increment();
+                ch.close();
+                return;
+            }
+            ch.closeFuture().addListener(f -> server.tcpOpen.decrementAndGet());
+            tcpPipeline(ch.pipeline(), server.engines, server.limits, server.transportErrors, server.tcpPauses, server.panics,
+                    server.forwarder);
         }
+    }
+
+    /** The handlers of one TCP connection (also used by tests on an EmbeddedChannel). */
+    static void tcpPipeline(ChannelPipeline p, EngineProvider engines, TransportLimits limits, LongAdder errors, LongAdder pauses,
+                            Panics panics, Forwarder forwarder) {
+        p.addLast(new IdleStateHandler(limits.tcpIdleMillis(), 0, 0, TimeUnit.MILLISECONDS),
+                new TcpFrameDecoder(limits.tcpMessageMillis()),
+                new TcpQueryHandler(engines, errors, pauses, panics, forwarder, limits.tcpMaxInFlight()));
     }
 }

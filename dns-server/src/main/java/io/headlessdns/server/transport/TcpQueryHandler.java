@@ -3,7 +3,7 @@ package io.headlessdns.server.transport;
 import io.headlessdns.server.forward.Forwarder;
 import io.headlessdns.server.query.QueryEngine;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandler;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -14,22 +14,42 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Answers each length-framed query of a TCP connection (RFC 7766 6.2.1.1 pipelining: a client may send
  * several before reading). Cluster answers go out in order; a forwarded query's answer goes out when the
- * upstream replies, possibly after later ones, which RFC 7766 6.2.1.1 allows (clients match by ID). A frame that cannot be answered (no readable header) closes the
- * connection, as does a connection that stays idle past the idle timeout.
+ * upstream replies, possibly after later ones, which RFC 7766 6.2.1.1 allows (clients match by ID). A
+ * frame that cannot be answered (no readable header) closes the connection, as does a connection that
+ * stays idle past the idle timeout. One per connection.
+ *
+ * <p>Design note: a client that pipelines queries but does not read the answers must not make the server
+ * buffer without bound (RFC 7766 6.2.3). The connection's write-buffer water marks are set so that it is
+ * unwritable exactly while a response waits to be written; {@link #inFlight} counts responses written
+ * since the buffer was last empty. Past the limit the handler turns auto-read off (the frame decoder then
+ * emits nothing more) and turns it back on, replaying what is already buffered, once the buffer drains.
  */
-@ChannelHandler.Sharable
 final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private final EngineProvider engines;
     private final LongAdder errors;
+    private final LongAdder pauses;
     private final Panics panics;
     /** Null when nothing is forwarded (the engine then never says FORWARD). */
     private final Forwarder forwarder;
+    private final int maxInFlight;
+    private int inFlight;
+    private ChannelHandlerContext ctx;
+    /** Resumes reading outside of the flush that drained the buffer (a read there would re-enter the decoder). */
+    private final Runnable resume = this::resume;
 
-    TcpQueryHandler(EngineProvider engines, LongAdder errors, Panics panics, Forwarder forwarder) {
+    TcpQueryHandler(EngineProvider engines, LongAdder errors, LongAdder pauses, Panics panics, Forwarder forwarder,
+                    int maxInFlight) {
         this.engines = engines;
         this.errors = errors;
+        this.pauses = pauses;
         this.panics = panics;
         this.forwarder = forwarder;
+        this.maxInFlight = maxInFlight;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
     }
 
     @Override
@@ -54,11 +74,38 @@ final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> {
             return;
         }
         ctx.write(response, ctx.voidPromise());
+        if (++inFlight >= maxInFlight) {
+            ctx.flush();
+            if (!ctx.channel().isWritable()) {
+                pauses.increment();
+                ctx.channel().config().setAutoRead(false);
+            }
+        }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable()) {
+            inFlight = 0;
+            if (!ctx.channel().config().isAutoRead()) {
+                ctx.executor().execute(resume);
+            }
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    private void resume() {
+        if (ctx.channel().isActive() && ctx.channel().isWritable() && !ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+            // frames that arrived before the pause are still in the decoder: an empty read decodes them
+            ctx.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER);
+            ctx.pipeline().fireChannelReadComplete();
+        }
     }
 
     @Override
@@ -72,7 +119,7 @@ final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // a frame-length error (a length prefix the peer never fills) or a reset connection
+        // a reset connection, or an I/O error
         errors.increment();
         ctx.close();
     }

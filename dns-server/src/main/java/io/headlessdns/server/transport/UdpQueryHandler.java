@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers each datagram with one datagram (or nothing, for a dropped query). Writes are flushed once
- * per read batch; a forwarded query's answer is written and flushed by the forwarder when it comes. The packet is released by the superclass after {@link #channelRead0}.
+ * per read batch; a forwarded query's answer is written and flushed by the forwarder when it comes. With
+ * response rate limiting on, a local answer over the limit is dropped or sent truncated. The packet is
+ * released by the superclass after {@link #channelRead0}.
  */
 @ChannelHandler.Sharable
 final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> {
@@ -25,12 +27,18 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     private final Panics panics;
     /** Null when nothing is forwarded (the engine then never says FORWARD). */
     private final Forwarder forwarder;
+    /** Null when response rate limiting is off: then nothing about it runs per query. */
+    private final ResponseRateLimiter limiter;
+    private final LongAdder rateLimited;
 
-    UdpQueryHandler(EngineProvider engines, LongAdder errors, Panics panics, Forwarder forwarder) {
+    UdpQueryHandler(EngineProvider engines, LongAdder errors, Panics panics, Forwarder forwarder,
+                    ResponseRateLimiter limiter, LongAdder rateLimited) {
         this.engines = engines;
         this.errors = errors;
         this.panics = panics;
         this.forwarder = forwarder;
+        this.limiter = limiter;
+        this.rateLimited = rateLimited;
     }
 
     @Override
@@ -46,6 +54,17 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         } catch (RuntimeException bug) {
             panics.record(bug); // the engine never throws by design; if it does, count it and drop the query
             return;
+        }
+        if (response != null && limiter != null) {
+            int verdict = limiter.admit(packet.sender().getAddress());
+            if (verdict != ResponseRateLimiter.SEND) {
+                rateLimited.increment();
+                if (verdict == ResponseRateLimiter.DROP) {
+                    response.release();
+                    return;
+                }
+                ResponseRateLimiter.truncate(response);
+            }
         }
         if (response != null) {
             ctx.write(new DatagramPacket(response, packet.sender()), ctx.voidPromise());

@@ -211,17 +211,129 @@ class QueryWireTest {
     }
 
     @Test
-    void chaosVersionBind_isRefused() throws Exception {
-        Message q = Message.newQuery(Record.newRecord(Name.fromString("version.bind."), Type.TXT, DClass.CH));
-        assertThat(rcode(q.toWire())).isEqualTo(Rcode.REFUSED);
-    }
-
-    @Test
     void serverKeepsAnsweringAfterMalformedInput() throws Exception {
         wire.raw(new byte[] {0, 1, 2}, false);
         wire.raw(new byte[] {0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 63}, false);
         Message r = wire.ask(query("svc-sts-nginx.default.svc.cluster.local.", Type.A), false);
         assertThat(r.getSection(Section.ANSWER)).hasSize(2);
+    }
+
+    @Test
+    void nameOver255Octets_isFormerr_rfc1035_2_3_4() {
+        ByteBuffer b = header(1, 0);
+        for (int i = 0; i < 5; i++) {
+            b.put((byte) 63).put(new byte[63]); // 5 x 64 = 320 octets
+        }
+        b.put((byte) 0).putShort((short) 1).putShort((short) 1);
+        assertThat(rcode(bytes(b))).isEqualTo(Rcode.FORMERR);
+    }
+
+    @Test
+    void reservedLabelTypes_inQuestionOrAdditional_areFormerr_rfc6891_5() {
+        for (int type : new int[] {0x40, 0x80}) {
+            ByteBuffer q = header(1, 0);
+            q.put((byte) (type | 1)).put((byte) 'a').put((byte) 0).putShort((short) 1).putShort((short) 1);
+            assertThat(rcode(bytes(q))).as("label type 0x%x in the question", type).isEqualTo(Rcode.FORMERR);
+            ByteBuffer ar = header(1, 1);
+            ar.put(new byte[] {1, 'a', 0}).putShort((short) 1).putShort((short) 1);
+            ar.put((byte) (type | 1)).put((byte) 'b').put((byte) 0).putShort((short) 1).putShort((short) 1).putInt(0).putShort((short) 0);
+            assertThat(rcode(bytes(ar))).as("label type 0x%x in additional", type).isEqualTo(Rcode.FORMERR);
+        }
+    }
+
+    @Test
+    void optOwnedByANameOtherThanRoot_isFormerr_rfc6891_6_1_1() {
+        ByteBuffer b = header(1, 1);
+        b.put(new byte[] {1, 'a', 0}).putShort((short) 1).putShort((short) 1);
+        b.put(new byte[] {1, 'x', 0}).putShort((short) 41).putShort((short) 1232).putInt(0).putShort((short) 0);
+        assertThat(rcode(bytes(b))).isEqualTo(Rcode.FORMERR);
+    }
+
+    @Test
+    void optOptionLengthOverrunningRdata_isFormerr_rfc6891_6_1_2() {
+        ByteBuffer b = header(1, 1);
+        b.put(new byte[] {1, 'a', 0}).putShort((short) 1).putShort((short) 1);
+        b.put((byte) 0).putShort((short) 41).putShort((short) 1232).putInt(0).putShort((short) 8);
+        b.putShort((short) 10).putShort((short) 20).put(new byte[4]); // claims 20 bytes, has 4
+        assertThat(rcode(bytes(b))).isEqualTo(Rcode.FORMERR);
+    }
+
+    @Test
+    void unknownEdnsOptionsAndFlags_areIgnored_andOnlyDoIsEchoed_rfc6891_6_1_4() throws Exception {
+        Message q = query("svc-sts-nginx.default.svc.cluster.local.", Type.A);
+        q.addRecord(new OPTRecord(1232, 0, 0, Flags.DO | 0x4001,
+                List.of(new org.xbill.DNS.GenericEDNSOption(65001, new byte[] {1, 2, 3}))), Section.ADDITIONAL);
+        Message r = wire.ask(q, false);
+        assertThat(r.getRcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(r.getSection(Section.ANSWER)).hasSize(2);
+        assertThat(r.getOPT().getFlags()).isEqualTo(Flags.DO);
+        assertThat(r.getOPT().getOptions()).isEmpty();
+    }
+
+    @Test
+    void zAndTcBitsInAQuery_areAnsweredNormally_andNotEchoed_rfc1035_4_1_1() {
+        byte[] q = queryBytes("svc-sts-nginx.default.svc.cluster.local", 1, 1);
+        q[2] |= 0x02; // TC
+        q[3] |= 0x40; // Z
+        byte[] r = wire.raw(q, false);
+        assertThat(r[3] & 0x0f).isEqualTo(Rcode.NOERROR);
+        assertThat(r[2] & 0x02).as("TC").isZero();
+        assertThat(r[3] & 0x40).as("Z").isZero();
+        assertThat(((r[6] & 0xff) << 8) | (r[7] & 0xff)).as("ANCOUNT").isEqualTo(2);
+    }
+
+    @Test
+    void unknownOpcode_withEveryFlagSet_isNotimpWithOnlyQrAndOpcode_overUdpAndTcp_rfc8906_3_1_3() {
+        byte[] q = queryBytes("svc-sts-nginx.default.svc.cluster.local", 1, 1);
+        q[2] = (byte) (0x7F); // opcode 15, AA, TC, RD
+        q[3] = (byte) 0xF0; // RA, Z, AD, CD
+        for (boolean tcp : new boolean[] {false, true}) {
+            byte[] r = wire.raw(q, tcp);
+            assertThat(r).hasSize(12);
+            int flags = ((r[2] & 0xff) << 8) | (r[3] & 0xff);
+            assertThat(flags).as("flags over %s", tcp ? "TCP" : "UDP").isEqualTo(0x8000 | (15 << 11) | Rcode.NOTIMP);
+            assertThat(r[0]).isEqualTo(q[0]);
+            assertThat(r[1]).isEqualTo(q[1]);
+        }
+    }
+
+    @Test
+    void unknownQtype_onAnExistingName_isNodataWithSoa_rfc2308_2_2() throws Exception {
+        Message r = wire.ask(query("svc-sts-nginx.default.svc.cluster.local.", 65280), false);
+        assertThat(r.getRcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(r.getSection(Section.ANSWER)).isEmpty();
+        assertThat(r.getSection(Section.AUTHORITY)).extracting(Record::getType).containsExactly(Type.SOA);
+        assertThat(wire.ask(query("nope.default.svc.cluster.local.", 65280), false).getRcode()).isEqualTo(Rcode.NXDOMAIN);
+    }
+
+    @Test
+    void zoneTransfers_axfrAndIxfr_areRefused_overUdpAndTcp() throws Exception {
+        for (int type : new int[] {Type.AXFR, Type.IXFR}) {
+            for (boolean tcp : new boolean[] {false, true}) {
+                Message r = wire.ask(query("cluster.local.", type), tcp);
+                assertThat(r.getRcode()).as(Type.string(type)).isEqualTo(Rcode.REFUSED);
+                assertThat(r.getSection(Section.ANSWER)).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void chaosVersionBind_isRefused_withoutAnyAnswer() throws Exception {
+        for (String name : new String[] {"version.bind.", "version.server.", "hostname.bind.", "id.server."}) {
+            Message q = Message.newQuery(Record.newRecord(Name.fromString(name), Type.TXT, DClass.CH));
+            Message r = wire.ask(q, false);
+            assertThat(r.getRcode()).as(name).isEqualTo(Rcode.REFUSED);
+            assertThat(r.getSection(Section.ANSWER)).as(name).isEmpty();
+        }
+    }
+
+    private static byte[] queryBytes(String name, int type, int qclass) {
+        ByteBuffer b = header(1, 0);
+        for (String label : name.split("\\.")) {
+            b.put((byte) label.length()).put(label.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        b.put((byte) 0).putShort((short) type).putShort((short) qclass);
+        return bytes(b);
     }
 
     private static ByteBuffer header(int qd, int ar) {

@@ -64,6 +64,9 @@ public final class ShrinkRules {
         List<ServicePort> declared = spec.getPorts() == null ? List.of() : spec.getPorts();
         for (int i = 0; i < declared.size(); i++) {
             ServicePort p = declared.get(i);
+            if (p == null) { // "ports: [-]" in hand-written YAML; the API server never sends one
+                throw new IllegalArgumentException("Service " + key + ": spec.ports[" + i + "] is empty");
+            }
             if (p.getPort() == null) {
                 throw new IllegalArgumentException("Service " + key + ": spec.ports[" + i + "].port is required");
             }
@@ -85,7 +88,7 @@ public final class ShrinkRules {
         }
         List<String> ips = new ArrayList<>();
         if (spec.getClusterIPs() != null && !spec.getClusterIPs().isEmpty()) {
-            ips.addAll(spec.getClusterIPs());
+            spec.getClusterIPs().stream().filter(ip -> ip != null && !ip.isEmpty()).forEach(ips::add);
         } else if (spec.getClusterIP() != null && !spec.getClusterIP().isEmpty()) {
             ips.add(spec.getClusterIP());
         }
@@ -113,20 +116,24 @@ public final class ShrinkRules {
         if (slice.getPorts() != null) {
             for (EndpointPort p : slice.getPorts()) {
                 // a null port means "all ports" in the API, which DNS cannot publish as SRV
-                if (p.getPort() != null) {
+                if (p != null && p.getPort() != null) {
                     ports.add(new PortView(p.getName(), p.getPort(), p.getProtocol()));
                 }
             }
         }
         List<EndpointView> endpoints = new ArrayList<>();
         for (Endpoint e : slice.getEndpoints() == null ? List.<Endpoint>of() : slice.getEndpoints()) {
+            if (e == null) {
+                continue; // an empty list item ("endpoints: [-]") has nothing to serve
+            }
             EndpointConditions c = Objects.requireNonNullElseGet(e.getConditions(), EndpointConditions::new);
             boolean ready = c.getReady() == null || c.getReady();
             boolean serving = c.getServing() == null ? ready : c.getServing();
             boolean terminating = Boolean.TRUE.equals(c.getTerminating());
             ObjectReference ref = e.getTargetRef();
             String pod = ref != null && "Pod".equals(ref.getKind()) ? ref.getName() : null;
-            List<String> addresses = e.getAddresses() == null ? List.of() : e.getAddresses();
+            List<String> addresses = e.getAddresses() == null ? List.of()
+                    : e.getAddresses().stream().filter(Objects::nonNull).toList();
             endpoints.add(new EndpointView(addresses, e.getHostname(), ready, serving, terminating, pod, ports));
         }
         return endpoints;
@@ -157,7 +164,7 @@ public final class ShrinkRules {
         if (pod.getStatus() != null) {
             if (pod.getStatus().getPodIPs() != null) {
                 for (PodIP ip : pod.getStatus().getPodIPs()) {
-                    if (ip.getIp() != null && !ip.getIp().isEmpty()) {
+                    if (ip != null && ip.getIp() != null && !ip.getIp().isEmpty()) {
                         ips.add(ip.getIp());
                     }
                 }

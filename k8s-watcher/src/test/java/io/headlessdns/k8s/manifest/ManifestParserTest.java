@@ -178,4 +178,53 @@ class ManifestParserTest {
                 .isInstanceOf(ManifestException.class)
                 .hasMessage(missing + ": no such file or directory");
     }
+
+    /** Found by ManifestFuzzTest: an empty list item under ports threw a NullPointerException without file:line. */
+    @Test
+    void emptyServicePortItem_isAManifestErrorWithFileAndLine() {
+        String text = """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: a, namespace: default}
+                spec:
+                  clusterIP: None
+                  ports:
+                    -
+                """;
+        assertThatThrownBy(() -> TestFiles.load(dir, "ports.yaml", text))
+                .isInstanceOfSatisfying(ManifestException.class, e -> {
+                    assertThat(e.line()).isEqualTo(1);
+                    assertThat(e.getMessage()).contains("spec.ports[0] is empty");
+                });
+    }
+
+    @Test
+    void emptyItemsInIpsSlicesAndPodIps_areSkipped() throws Exception {
+        ClusterSnapshot s = TestFiles.load(dir, "nulls.yaml", """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: s, namespace: default}
+                spec:
+                  clusterIPs: [null, 10.96.0.9]
+                  ports: [{name: web, port: 80}]
+                ---
+                apiVersion: discovery.k8s.io/v1
+                kind: EndpointSlice
+                metadata: {name: s-1, namespace: default, labels: {kubernetes.io/service-name: s}}
+                addressType: IPv4
+                ports: [null, {name: web, port: 80}]
+                endpoints:
+                  -
+                  - addresses: [null, "10.1.0.1"]
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: p, namespace: default}
+                status: {podIPs: [null, {ip: 10.1.0.2}]}
+                """);
+        assertThat(s.service("default", "s").clusterIPs()).containsExactly("10.96.0.9");
+        assertThat(s.service("default", "s").endpoints()).singleElement()
+                .satisfies(e -> assertThat(e.addresses()).containsExactly("10.1.0.1"));
+        assertThat(s.pod("default", "p").ips()).containsExactly("10.1.0.2");
+    }
 }
