@@ -49,7 +49,10 @@ public final class HeadlessDns implements AutoCloseable {
     private volatile boolean shuttingDown;
     /** Set once the DNS listeners are bound: ready needs them, and HTTP starts before them. */
     private volatile boolean listening;
-    private ClusterSource source;
+    private volatile ClusterSource source;
+    /** With --snapshot-file: the warm start in front of the updater, and the recorder that keeps the file. */
+    private io.headlessdns.server.snapshot.WarmStart warmStart;
+    private io.headlessdns.server.snapshot.SnapshotRecorder recorder;
     private DnsServer dns;
     private Forwarder forwarder;
     private HttpEndpoints http;
@@ -83,7 +86,8 @@ public final class HeadlessDns implements AutoCloseable {
         RecordTable table = TableUpdater.newTable(config.zone());
         this.metrics = new ServerMetrics(config.metrics(), version());
         this.updater = new TableUpdater(new RecordCompiler(config.zone()), table, Clock.systemUTC(),
-                new ProgrammingLatency(metrics.registry(), Clock.systemUTC()));
+                new ProgrammingLatency(metrics.registry(), Clock.systemUTC()),
+                new io.headlessdns.server.compile.ExplainedNegatives(metrics.registry()));
         this.metrics.bindServer(updater, counters);
         this.queryLog = config.logQueries() > 0 ? new QueryLog(config.logQueries()) : null;
     }
@@ -106,15 +110,23 @@ public final class HeadlessDns implements AutoCloseable {
                 http.start();
                 log.info("HTTP on {}:{} (/metrics, /health, /ready, /records)", config.bind().getHostAddress(), http.port());
             }
+            io.headlessdns.k8s.model.ClusterListener listener = updater;
+            if (config.snapshotFile() != null) {
+                recorder = new io.headlessdns.server.snapshot.SnapshotRecorder(updater, config.snapshotFile(),
+                        config.zone().clusterDomain(), Duration.ofSeconds(1));
+                warmStart = new io.headlessdns.server.snapshot.WarmStart(recorder);
+                warmStart.load(config.snapshotFile(), config.zone().clusterDomain());
+                listener = warmStart;
+            }
             source = sources.apply(config);
-            source.start(updater);
+            source.start(listener);
             log.info("source: {} ({})", source.describe(), updater.isSynced() ? "synced" : "syncing");
             boolean forwarding = config.forward().enabled();
             if (forwarding) {
                 forwarder = new Forwarder(config.forward(), metrics.registry(), metrics.dns());
             }
             EngineProvider engines = new EngineProvider(() -> new QueryEngine(updater.table(), config.zone(), counters,
-                    updater::isSynced, metrics.dns(), queryLog, forwarding));
+                    this::serving, metrics.dns(), queryLog, forwarding, config.udpAnswers()));
             dns = new DnsServer(new InetSocketAddress(config.bind(), config.port()), config.threads(), engines, forwarder,
                     config.limits());
             dns.start();
@@ -163,9 +175,20 @@ public final class HeadlessDns implements AutoCloseable {
                 .description("UDP responses dropped or truncated by response rate limiting.").register(r);
     }
 
-    /** Ready: the source has synced, DNS is listening, and the server is not shutting down. */
+    /**
+     * Ready: cluster answers are being served (the source has synced, or a warm start serves the last
+     * snapshot while it syncs), DNS is listening, the server is not shutting down, and the API does not
+     * refuse the source a list or watch (403: the answers would be incomplete).
+     */
     public boolean ready() {
-        return updater.isSynced() && listening && !shuttingDown;
+        ClusterSource s = source;
+        return serving() && listening && !shuttingDown && (s == null || s.authorized());
+    }
+
+    /** Whether cluster names get answers rather than SERVFAIL: synced, or warm from a snapshot. */
+    public boolean serving() {
+        io.headlessdns.server.snapshot.WarmStart warm = warmStart;
+        return updater.isSynced() || warm != null && warm.serving();
     }
 
     public int dnsPort() {
@@ -235,6 +258,10 @@ public final class HeadlessDns implements AutoCloseable {
         if (source != null) {
             source.close();
             source = null;
+        }
+        if (recorder != null) {
+            recorder.close(); // after the source: no change can come in behind the last write
+            recorder = null;
         }
         if (queryLog != null) {
             queryLog.close();

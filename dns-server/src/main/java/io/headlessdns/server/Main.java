@@ -109,6 +109,14 @@ public final class Main implements Callable<Integer> {
             description = "Answer <hostname>.<svc>... as soon as the endpoint has an address, before it is ready; the service's own A/AAAA and SRV stay ready-only.")
     boolean publishPodNamesBeforeReady;
 
+    @Option(names = "--udp-answer-policy", paramLabel = "POLICY", defaultValue = "truncate",
+            description = "A UDP answer larger than the client's buffer: truncate (whole records that fit and TC, the client retries over TCP; RFC behaviour) or fit (A/AAAA/SRV: as many records as fit, a different subset per query, no TC; for clients that never retry over TCP, such as musl) (default: ${DEFAULT-VALUE}).")
+    String udpAnswerPolicy;
+
+    @Option(names = "--snapshot-file", paramLabel = "PATH",
+            description = "Keep the served cluster state in this file (rewritten at most once a second) and answer from it at start-up until the Kubernetes API has synced (default: none).")
+    Path snapshotFile;
+
     @Option(names = "--threads", paramLabel = "N", description = "Event loop threads (default: number of CPUs).")
     int threads = Runtime.getRuntime().availableProcessors();
 
@@ -240,8 +248,14 @@ public final class Main implements Callable<Integer> {
         } catch (IllegalArgumentException | IOException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
+        io.headlessdns.server.query.UdpAnswerPolicy udpAnswers;
+        try {
+            udpAnswers = io.headlessdns.server.query.UdpAnswerPolicy.parse(udpAnswerPolicy);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
         return new ServerConfig(manifests, InetAddress.getByName(bind), port, httpPort, threads, zone, metrics,
-                java.time.Duration.ofSeconds(lameduck), logQueries, forward, kube(), limits);
+                java.time.Duration.ofSeconds(lameduck), logQueries, forward, kube(), limits, udpAnswers, snapshotFile);
     }
 
     private int orTtl(Integer specific) {

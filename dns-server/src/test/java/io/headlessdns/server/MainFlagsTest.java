@@ -37,8 +37,22 @@ class MainFlagsTest {
         assertThat(plain.config().kube().startupTimeout()).isEqualTo(Duration.ofSeconds(90));
     }
 
+    @Test
+    void beyondCoreDnsFlags_reachTheConfig_defaultsAreRfcBehaviourAndNoSnapshot() throws Exception {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--udp-answer-policy", "fit", "--snapshot-file", "/var/lib/headless-dns/state");
+        ServerConfig c = main.config();
+        assertThat(c.udpAnswers()).isEqualTo(io.headlessdns.server.query.UdpAnswerPolicy.FIT);
+        assertThat(c.snapshotFile()).isEqualTo(Path.of("/var/lib/headless-dns/state"));
+        Main defaults = new Main();
+        new CommandLine(defaults).parseArgs();
+        assertThat(defaults.config().udpAnswers()).isEqualTo(io.headlessdns.server.query.UdpAnswerPolicy.TRUNCATE);
+        assertThat(defaults.config().snapshotFile()).isNull();
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
+        "--udp-answer-policy|shrink|--udp-answer-policy must be truncate or fit",
         "--label-selector|=web|--label-selector: cannot parse",
         "--startup-timeout|soon|--startup-timeout: 'soon' is not a duration",
         "--namespace|Not_A_Namespace|--namespace: 'Not_A_Namespace'",

@@ -33,6 +33,7 @@ public final class TableUpdater implements ClusterListener {
     private final TableWriter writer;
     private final Clock clock;
     private final ProgrammingLatency latency;
+    private final ExplainedNegatives negatives;
     private final Map<Object, String> lastError = new java.util.HashMap<>();
     private volatile boolean synced;
     private long serial;
@@ -52,6 +53,13 @@ public final class TableUpdater implements ClusterListener {
 
     /** @param latency records DNS programming latency once a service's answers are published */
     public TableUpdater(RecordCompiler compiler, RecordTable table, Clock clock, ProgrammingLatency latency) {
+        this(compiler, table, clock, latency, new ExplainedNegatives(new SimpleMeterRegistry()));
+    }
+
+    /** @param negatives the per-service counters of explained NXDOMAIN answers */
+    public TableUpdater(RecordCompiler compiler, RecordTable table, Clock clock, ProgrammingLatency latency,
+                        ExplainedNegatives negatives) {
+        this.negatives = negatives;
         this.latency = latency;
         this.compiler = compiler;
         this.table = table;
@@ -95,13 +103,27 @@ public final class TableUpdater implements ClusterListener {
             return;
         }
         apply(service.key(), records);
+        explain(service);
         latency.published(service, synced);
+    }
+
+    /**
+     * A headless service without a ready endpoint has no records, so its name is NXDOMAIN as in CoreDNS;
+     * the answer says why (RFC 8914) and is counted per service, for "why does my service not resolve".
+     */
+    private void explain(ServiceView service) {
+        NameKey name = NameKey.of(compiler.serviceName(service.key().namespace(), service.key().name()));
+        boolean noneReady = service.type() == io.headlessdns.k8s.model.ServiceType.HEADLESS
+                && service.endpoints().stream().noneMatch(service::publishes);
+        writer.explainNegative(name, noneReady ? negatives.counter(service.key()) : null);
     }
 
     @Override
     public void serviceRemoved(ServiceKey key) {
         event(Event.SERVICE_REMOVED);
         apply(key, Map.of());
+        writer.explainNegative(NameKey.of(compiler.serviceName(key.namespace(), key.name())), null);
+        negatives.remove(key);
         latency.removed(key);
     }
 

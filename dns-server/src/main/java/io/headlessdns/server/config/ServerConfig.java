@@ -2,6 +2,7 @@ package io.headlessdns.server.config;
 
 import io.headlessdns.server.compile.ZoneOptions;
 import io.headlessdns.server.forward.ForwardOptions;
+import io.headlessdns.server.query.UdpAnswerPolicy;
 import io.headlessdns.server.transport.TransportLimits;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -20,6 +21,8 @@ import java.util.Objects;
  * @param logQueries log one query in this many (0: none), off the event loop
  * @param kube how to reach and scope the Kubernetes API (used when {@code manifests} is empty)
  * @param limits TCP connection limits and UDP response rate limiting
+ * @param udpAnswers what a UDP answer too large for the client's buffer becomes ({@code --udp-answer-policy})
+ * @param snapshotFile where the served cluster state is kept for a warm start, or null ({@code --snapshot-file})
  */
 public record ServerConfig(
         List<Path> manifests,
@@ -33,13 +36,33 @@ public record ServerConfig(
         int logQueries,
         ForwardOptions forward,
         KubeOptions kube,
-        TransportLimits limits) {
+        TransportLimits limits,
+        UdpAnswerPolicy udpAnswers,
+        Path snapshotFile) {
 
-    /** With the default {@link TransportLimits}. */
+    /** With the default {@link TransportLimits}, truncating UDP answers (RFC behaviour), no snapshot. */
     public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone,
             boolean metrics, java.time.Duration lameduck, int logQueries, ForwardOptions forward, KubeOptions kube) {
         this(manifests, bind, port, httpPort, threads, zone, metrics, lameduck, logQueries, forward, kube,
                 TransportLimits.DEFAULT);
+    }
+
+    /** Truncating UDP answers (RFC behaviour), no snapshot. */
+    public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone,
+            boolean metrics, java.time.Duration lameduck, int logQueries, ForwardOptions forward, KubeOptions kube,
+            TransportLimits limits) {
+        this(manifests, bind, port, httpPort, threads, zone, metrics, lameduck, logQueries, forward, kube, limits,
+                UdpAnswerPolicy.TRUNCATE, null);
+    }
+
+    public ServerConfig withUdpAnswers(UdpAnswerPolicy policy) {
+        return new ServerConfig(manifests, bind, port, httpPort, threads, zone, metrics, lameduck, logQueries, forward,
+                kube, limits, policy, snapshotFile);
+    }
+
+    public ServerConfig withSnapshotFile(Path file) {
+        return new ServerConfig(manifests, bind, port, httpPort, threads, zone, metrics, lameduck, logQueries, forward,
+                kube, limits, udpAnswers, file);
     }
 
     /** Metrics on, no lame duck, no query log, no forwarding, in-cluster API defaults: what tests and embedders usually want. */
@@ -82,6 +105,7 @@ public record ServerConfig(
         Objects.requireNonNull(forward, "forward");
         Objects.requireNonNull(kube, "kube");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(udpAnswers, "udpAnswers");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be 0..65535, not " + port);
         }

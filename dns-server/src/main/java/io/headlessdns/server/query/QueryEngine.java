@@ -45,6 +45,10 @@ public final class QueryEngine {
     private int untilLogged;
     private final Question q = new Question();
     private final ResponseWriter writer = new ResponseWriter();
+    /** {@link UdpAnswerPolicy#FIT}: oversized UDP answers of self-contained records are fitted, not truncated. */
+    private final boolean fitUdp;
+    /** Set by {@link #resolve} for an NXDOMAIN at a headless service without ready endpoints (RFC 8914). */
+    private boolean explained;
 
     /** Set by {@link #resolve}: the answer of a HIT, the zone of a negative answer. */
     private EncodedAnswer answer;
@@ -76,6 +80,13 @@ public final class QueryEngine {
      */
     public QueryEngine(RecordTable table, ZoneOptions options, QueryCounters counters, BooleanSupplier ready,
                        DnsMetrics metrics, QueryLog queryLog, boolean forwarding) {
+        this(table, options, counters, ready, metrics, queryLog, forwarding, UdpAnswerPolicy.TRUNCATE);
+    }
+
+    /** @param udpAnswers what an answer too large for the client's UDP buffer becomes */
+    public QueryEngine(RecordTable table, ZoneOptions options, QueryCounters counters, BooleanSupplier ready,
+                       DnsMetrics metrics, QueryLog queryLog, boolean forwarding, UdpAnswerPolicy udpAnswers) {
+        this.fitUdp = udpAnswers == UdpAnswerPolicy.FIT;
         this.forwarding = forwarding;
         this.metrics = metrics;
         this.queryLog = queryLog;
@@ -133,13 +144,15 @@ public final class QueryEngine {
      */
     public ByteBuf refuse(ByteBuf query, ByteBufAllocator alloc, boolean tcp, boolean ipv6) {
         answer = null;
+        explained = false;
         return write(query, alloc, tcp, ipv6, Outcome.REFUSED, QueryParser.OK, metrics != null || queryLog != null ? System.nanoTime() : 0);
     }
 
     private ByteBuf write(ByteBuf query, ByteBufAllocator alloc, boolean tcp, boolean ipv6, Outcome outcome, int parsed, long start) {
         int limit = tcp ? 65535 : q.edns ? Math.max(Header.CLASSIC_UDP_PAYLOAD, Math.min(q.udpPayload, Header.EDNS_UDP_PAYLOAD))
                 : Header.CLASSIC_UDP_PAYLOAD;
-        ByteBuf out = writer.write(query, q, outcome, answer, zone, podAddress, podAddressLength, podTtl, limit, tcp, alloc);
+        ByteBuf out = writer.write(query, q, outcome, answer, zone, podAddress, podAddressLength, podTtl, limit, tcp,
+                fitUdp, explained, alloc);
         if (writer.truncated()) {
             counters.truncated();
         }
@@ -171,6 +184,7 @@ public final class QueryEngine {
     private Outcome resolve() {
         answer = null;
         zone = null;
+        explained = false;
         podAddressLength = 0;
         if (q.qclass != Header.CLASS_IN) {
             return Outcome.REFUSED; // CHAOS version.bind and friends: no version leak
@@ -189,6 +203,12 @@ public final class QueryEngine {
             zone = node.zone();
             if (!ready.getAsBoolean()) {
                 return Outcome.SERVFAIL;
+            }
+            java.util.concurrent.atomic.LongAdder negatives = node.explainedNegatives();
+            if (negatives != null) {
+                negatives.increment();
+                explained = true;
+                return Outcome.NXDOMAIN;
             }
             answer = q.qtype == RecordType.ANY ? node.anyAnswer() : node.answer(q.qtype);
             return answer != null ? Outcome.HIT : Outcome.NODATA;

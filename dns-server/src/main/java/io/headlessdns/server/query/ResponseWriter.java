@@ -15,8 +15,25 @@ import io.netty.buffer.ByteBufAllocator;
  */
 final class ResponseWriter {
     private static final int OPT_LENGTH = 11;
+    /**
+     * The EDNS option of an explained negative, RFC 8914: OPTION-CODE 15 (Extended DNS Error), length,
+     * INFO-CODE 0 (Other), EXTRA-TEXT (UTF-8, no terminator). Constant, so it is copied, never built.
+     */
+    static final byte[] EDE_NO_READY_ENDPOINTS = ede("service exists, no ready endpoints");
 
     private boolean truncated;
+    /** The rotation of {@code --udp-answer-policy fit}: where the next fitted answer starts (modulo its RRset size). */
+    private int rotation;
+
+    private static byte[] ede(String text) {
+        byte[] t = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] o = new byte[6 + t.length];
+        o[1] = 15;
+        o[2] = (byte) ((2 + t.length) >>> 8);
+        o[3] = (byte) (2 + t.length);
+        System.arraycopy(t, 0, o, 6, t.length);
+        return o;
+    }
 
     boolean truncated() {
         return truncated;
@@ -24,6 +41,18 @@ final class ResponseWriter {
 
     ByteBuf write(ByteBuf query, Question q, Outcome outcome, EncodedAnswer answer, Zone zone,
                   byte[] podAddress, int podAddressLength, int podTtl, int limit, boolean tcp, ByteBufAllocator alloc) {
+        return write(query, q, outcome, answer, zone, podAddress, podAddressLength, podTtl, limit, tcp, false, false, alloc);
+    }
+
+    /**
+     * @param fit        {@code --udp-answer-policy fit}: an RRset of self-contained records that does not fit
+     *                   gets as many whole records as fit, from a rotating start, and no TC
+     * @param explained  an NXDOMAIN that carries the Extended DNS Error "service exists, no ready endpoints"
+     *                   (when the query had EDNS)
+     */
+    ByteBuf write(ByteBuf query, Question q, Outcome outcome, EncodedAnswer answer, Zone zone,
+                  byte[] podAddress, int podAddressLength, int podTtl, int limit, boolean tcp, boolean fit,
+                  boolean explained, ByteBufAllocator alloc) {
         truncated = false;
         switch (outcome) {
             case FORMERR:
@@ -32,14 +61,33 @@ final class ResponseWriter {
             default:
                 break;
         }
-        int opt = q.edns ? OPT_LENGTH : 0;
+        byte[] ede = explained && q.edns && outcome == Outcome.NXDOMAIN ? EDE_NO_READY_ENDPOINTS : null;
+        int opt = q.edns ? OPT_LENGTH + (ede != null ? ede.length : 0) : 0;
         int fixed = Header.LENGTH + q.sectionLength + opt;
         int an = 0;
         int ar = 0;
         int bodyLength = 0;
         int authorityLength = 0;
         byte[] soa = null;
-        if (outcome == Outcome.HIT && answer != null) {
+        int first = 0; // a fitted answer: records [first, an) and then [0, wrapped) of the RRset
+        int wrapped = 0;
+        if (outcome == Outcome.HIT && answer != null && fit && !tcp && answer.selfContained()
+                && fixed + answer.answerLength() > limit) {
+            an = answer.answerCount();
+            first = Integer.remainderUnsigned(rotation, an);
+            int room = limit - fixed;
+            int taken = 0;
+            for (int i = first; taken < an && answer.rrEnd(i) - answer.rrStart(i) <= room; i = i + 1 == an ? 0 : i + 1) {
+                room -= answer.rrEnd(i) - answer.rrStart(i);
+                taken++;
+            }
+            // the next fitted answer starts after this one's last record: successive queries get disjoint
+            // windows, so the clients of one engine spread over all the endpoints
+            rotation = first + Math.max(taken, 1);
+            wrapped = Math.max(0, first + taken - an);
+            bodyLength = limit - fixed - room;
+            an = taken;
+        } else if (outcome == Outcome.HIT && answer != null) {
             an = answer.answerCount();
             ar = answer.additionalCount();
             bodyLength = answer.data().length;
@@ -48,12 +96,12 @@ final class ResponseWriter {
                 bodyLength = answer.answerLength();
                 if (fixed + bodyLength > limit) {
                     truncated = true;
-                    int fit = 0;
-                    while (fit < an && fixed + answer.rrEnd(fit) <= limit) {
-                        fit++;
+                    int whole = 0;
+                    while (whole < an && fixed + answer.rrEnd(whole) <= limit) {
+                        whole++;
                     }
-                    an = fit;
-                    bodyLength = fit == 0 ? 0 : answer.rrEnd(fit - 1);
+                    an = whole;
+                    bodyLength = whole == 0 ? 0 : answer.rrEnd(whole - 1);
                 }
             }
         } else if (outcome == Outcome.HIT) {
@@ -79,7 +127,13 @@ final class ResponseWriter {
         out.writeShort(soa != null ? 1 : 0);
         out.writeShort(ar + (q.edns ? 1 : 0));
         out.writeBytes(query, query.readerIndex() + Header.LENGTH, q.sectionLength);
-        if (answer != null && outcome == Outcome.HIT) {
+        if (answer != null && outcome == Outcome.HIT && (first > 0 || wrapped > 0)) {
+            int to = wrapped > 0 ? answer.answerLength() : answer.rrStart(first) + bodyLength;
+            out.writeBytes(answer.data(), answer.rrStart(first), to - answer.rrStart(first));
+            if (wrapped > 0) {
+                out.writeBytes(answer.data(), 0, answer.rrEnd(wrapped - 1));
+            }
+        } else if (answer != null && outcome == Outcome.HIT) {
             out.writeBytes(answer.data(), 0, bodyLength);
         } else if (outcome == Outcome.HIT) {
             out.writeShort(0xC000 | Header.LENGTH);
@@ -94,7 +148,7 @@ final class ResponseWriter {
             out.writeBytes(soa);
         }
         if (q.edns) {
-            writeOpt(out, q, rcode);
+            writeOpt(out, q, rcode, ede);
         }
         return out;
     }
@@ -112,13 +166,16 @@ final class ResponseWriter {
         return out;
     }
 
-    private static void writeOpt(ByteBuf out, Question q, int rcode) {
+    private static void writeOpt(ByteBuf out, Question q, int rcode, byte[] ede) {
         out.writeByte(0);
         out.writeShort(RecordType.OPT);
         out.writeShort(Header.EDNS_UDP_PAYLOAD);
         out.writeByte(rcode >>> 4); // the upper 8 bits of a 12-bit RCODE such as BADVERS (RFC 6891 6.1.3)
         out.writeByte(0);
         out.writeShort(q.dnssecOk ? 0x8000 : 0);
-        out.writeShort(0);
+        out.writeShort(ede == null ? 0 : ede.length);
+        if (ede != null) {
+            out.writeBytes(ede);
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.headlessdns.server.table;
 
+import io.headlessdns.server.wire.RecordType;
+
 /**
  * One RRset ready to copy into a response: the answer section's records, then the additional section's,
  * already in wire form for a response whose question name is the owner name. Offsets inside assume the
@@ -43,6 +45,23 @@ public final class EncodedAnswer {
 
     public int additionalLength() {
         return data.length - answerLength;
+    }
+
+    /**
+     * Whether each answer record stands alone: its owner is the pointer to the question and its RDATA
+     * holds no pointer to an earlier record (A, AAAA; SRV, whose targets are never compressed, RFC 2782).
+     * Only then may a response carry any subset of the records, in any order (--udp-answer-policy fit).
+     * Read from the first record's TYPE (bytes 2-3, after the owner pointer; an RRset has one type), so
+     * it costs no field per answer.
+     */
+    public boolean selfContained() {
+        int type = (data[2] & 0xff) << 8 | (data[3] & 0xff);
+        return type == RecordType.A || type == RecordType.AAAA || type == RecordType.SRV;
+    }
+
+    /** Start offset in {@link #data()} of answer record {@code i}. */
+    public int rrStart(int i) {
+        return i == 0 ? 0 : rrEnds[i - 1];
     }
 
     /** End offset (exclusive) in {@link #data()} of answer record {@code i}. */

@@ -7,7 +7,7 @@ import io.headlessdns.server.wire.RecordType;
  * records of that type). A node with no answers at all is an empty non-terminal: the name exists, so
  * queries for it get NODATA, not NXDOMAIN (RFC 8020). Immutable once published.
  */
-public final class Node {
+public sealed class Node permits ExplainedNegative {
     private static final EncodedAnswer[] NONE = new EncodedAnswer[0];
     private static final int CNAME_BIT = 1 << RecordType.slot(RecordType.CNAME);
 
@@ -66,5 +66,13 @@ public final class Node {
 
     public Zone zone() {
         return zone;
+    }
+
+    /**
+     * The counter of an explained negative ({@link ExplainedNegative}), or null for a name that exists.
+     * A subclass rather than a field, so the nodes of existing names stay as small as they are.
+     */
+    public java.util.concurrent.atomic.LongAdder explainedNegatives() {
+        return null;
     }
 }

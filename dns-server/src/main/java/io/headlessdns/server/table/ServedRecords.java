@@ -34,12 +34,15 @@ public final class ServedRecords {
         if (only != null) {
             NameKey key = NameKey.ofText(only);
             Node node = table.lookup(key);
-            if (node != null) {
+            if (node != null && node.explainedNegatives() == null) {
                 out.put(key.toString(), records(key.wire(), node));
             }
             return out;
         }
         for (Map.Entry<NameKey, Node> e : table.view().entrySet()) {
+            if (e.getValue().explainedNegatives() != null) {
+                continue; // an explained negative: the name does not exist
+            }
             out.put(e.getKey().toString(), records(e.getKey().wire(), e.getValue()));
         }
         return out;

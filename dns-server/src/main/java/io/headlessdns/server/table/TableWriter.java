@@ -35,6 +35,8 @@ public final class TableWriter {
     private final Map<Object, Map<NameKey, List<Rr>>> byContributor = new HashMap<>();
     private final Map<NameKey, NameState> names = new HashMap<>();
     private final AnswerEncoder encoder = new AnswerEncoder();
+    /** Names answered NXDOMAIN with an explanation while no contributor makes them exist, and their counters. */
+    private final Map<NameKey, java.util.concurrent.atomic.LongAdder> explained = new HashMap<>();
 
     public TableWriter(RecordTable table, PtrPolicy ptrPolicy) {
         this.table = table;
@@ -164,8 +166,41 @@ public final class TableWriter {
         }
         for (NameKey name : gone) {
             names.remove(name);
-            table.remove(name);
+            java.util.concurrent.atomic.LongAdder counter = explained.get(name);
+            if (counter != null) {
+                table.put(name, explainedNode(name, counter)); // one put: no moment without the explanation
+            } else {
+                table.remove(name);
+            }
         }
+    }
+
+    /**
+     * Marks a name as an explained negative (NXDOMAIN with an Extended DNS Error, each answer counted in
+     * {@code counter}) for as long as nothing makes it exist; null clears the mark. A name with records, or
+     * an empty non-terminal, keeps answering as before: the mark only shows while the name does not exist.
+     */
+    public void explainNegative(NameKey name, java.util.concurrent.atomic.LongAdder counter) {
+        NameState s = names.get(name);
+        boolean exists = s != null && s.exists();
+        if (counter == null) {
+            if (explained.remove(name) != null && !exists) {
+                table.remove(name);
+            }
+            return;
+        }
+        explained.put(name, counter);
+        if (!exists) {
+            table.put(name, explainedNode(name, counter));
+        }
+    }
+
+    private Node explainedNode(NameKey name, java.util.concurrent.atomic.LongAdder counter) {
+        Zone zone = table.zoneOf(name.wire());
+        if (zone == null) {
+            throw new IllegalArgumentException("name outside the served zones: " + name);
+        }
+        return new ExplainedNegative(zone, counter);
     }
 
     /** The records currently contributed at a name, merged; for the records dump and tests. */

@@ -29,9 +29,20 @@ public final class RunningServer implements AutoCloseable {
     }
 
     public RunningServer(List<Path> manifests, ZoneOptions zone, TransportLimits limits) throws Exception {
+        this(manifests, zone, limits, c -> c);
+    }
+
+    /** @param adjust changes the configuration before the server starts (a flag under test) */
+    public RunningServer(List<Path> manifests, ZoneOptions zone, java.util.function.UnaryOperator<ServerConfig> adjust)
+            throws Exception {
+        this(manifests, zone, TransportLimits.DEFAULT, adjust);
+    }
+
+    private RunningServer(List<Path> manifests, ZoneOptions zone, TransportLimits limits,
+            java.util.function.UnaryOperator<ServerConfig> adjust) throws Exception {
         int port = FreePort.udpAndTcp();
-        server = new HeadlessDns(new ServerConfig(manifests, InetAddress.getLoopbackAddress(), port, 0, 2, zone,
-                true, java.time.Duration.ZERO, 0, ForwardOptions.NONE, KubeOptions.inCluster(), limits));
+        server = new HeadlessDns(adjust.apply(new ServerConfig(manifests, InetAddress.getLoopbackAddress(), port, 0, 2, zone,
+                true, java.time.Duration.ZERO, 0, ForwardOptions.NONE, KubeOptions.inCluster(), limits)));
         server.start();
         dig = new Dig(server.dnsPort());
     }

@@ -24,9 +24,15 @@ public final class ApiBackedServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     public ApiBackedServer(Path kubeconfig, PodRecordMode pods, Duration startupTimeout) throws Exception {
-        server = new HeadlessDns(new ServerConfig(List.of(), InetAddress.getLoopbackAddress(), FreePort.udpAndTcp(), 0, 2,
+        this(kubeconfig, pods, startupTimeout, c -> c);
+    }
+
+    /** @param adjust changes the configuration before the server starts (a flag under test) */
+    public ApiBackedServer(Path kubeconfig, PodRecordMode pods, Duration startupTimeout,
+            java.util.function.UnaryOperator<ServerConfig> adjust) throws Exception {
+        server = new HeadlessDns(adjust.apply(new ServerConfig(List.of(), InetAddress.getLoopbackAddress(), FreePort.udpAndTcp(), 0, 2,
                 new ZoneOptions("cluster.local", 5, 5, pods),
-                new KubeOptions(kubeconfig, null, InformerScope.everything(), startupTimeout)));
+                new KubeOptions(kubeconfig, null, InformerScope.everything(), startupTimeout))));
         server.start();
         dig = new Dig(server.dnsPort());
     }

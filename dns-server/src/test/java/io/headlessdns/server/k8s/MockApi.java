@@ -116,6 +116,36 @@ public final class MockApi implements AutoCloseable {
         return n;
     }
 
+    /** Closes every open watch normally (code 1000), as an API server does when its watch timeout ends. */
+    public int closeWatches() {
+        int n = 0;
+        for (WebSocket ws : dispatcher.open) {
+            if (ws.close(1000, "watch closed by the API server")) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Sends {@code text} as one watch event on every open watch whose path contains {@code pathPart}. */
+    public int sendOnWatches(String pathPart, String text) {
+        int n = 0;
+        for (WebSocket ws : dispatcher.open) {
+            if (ws.request().getPath().contains(pathPart) && ws.send(text)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * From now on, answers requests for {@code resource} (a path segment such as {@code endpointslices}) with
+     * 403 Forbidden and the Status an API server sends when RBAC denies the verb; null lifts it.
+     */
+    public void forbid(String resource) {
+        dispatcher.forbidden = resource;
+    }
+
     public int openWatches() {
         return dispatcher.open.size();
     }
@@ -129,10 +159,19 @@ public final class MockApi implements AutoCloseable {
         final List<String> requests = new CopyOnWriteArrayList<>();
         final AtomicInteger lists = new AtomicInteger();
         final Set<WebSocket> open = ConcurrentHashMap.newKeySet();
+        volatile String forbidden;
 
         @Override
         public MockResponse dispatch(RecordedRequest request) {
             requests.add(request.getMethod() + " " + request.getPath());
+            String f = forbidden;
+            if (f != null && request.getPath().contains("/" + f)) {
+                String verb = request.getPath().contains("watch=true") ? "watch" : "list";
+                return new MockResponse().setResponseCode(403).setHeader("Content-Type", "application/json").setBody(
+                        "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"" + f
+                        + " is forbidden: User \\\"system:serviceaccount:kube-system:headless-dns\\\" cannot " + verb
+                        + " resource \\\"" + f + "\\\" at the cluster scope\",\"reason\":\"Forbidden\",\"code\":403}");
+            }
             if ("GET".equals(request.getMethod()) && !request.getPath().contains("watch=true")) {
                 lists.incrementAndGet();
             }

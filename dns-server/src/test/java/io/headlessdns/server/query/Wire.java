@@ -22,10 +22,14 @@ final class Wire {
     final QueryCounters counters = new QueryCounters();
 
     Wire(PodRecordMode pods) {
+        this(pods, UdpAnswerPolicy.TRUNCATE);
+    }
+
+    Wire(PodRecordMode pods, UdpAnswerPolicy udpAnswers) {
         ZoneOptions options = new ZoneOptions("cluster.local", 5, 5, pods);
         updater = new TableUpdater(new RecordCompiler(options), TableUpdater.newTable(options),
                 Clock.fixed(Instant.ofEpochSecond(1_700_000_000L), ZoneOffset.UTC));
-        engine = new QueryEngine(updater.table(), options, counters, () -> true);
+        engine = new QueryEngine(updater.table(), options, counters, () -> true, null, null, false, udpAnswers);
     }
 
     /** The raw response bytes (without the TCP length prefix), or null when dropped. */

@@ -1,6 +1,9 @@
 package io.headlessdns.k8s.informer;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.informers.ExceptionHandler;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
@@ -26,6 +29,10 @@ final class InformerGroup<T extends HasMetadata> implements AutoCloseable {
     private final List<String> namespaces;
     private final List<SharedIndexInformer<T>> informers = new ArrayList<>();
     private final AtomicReference<Throwable> lastError = new AtomicReference<>();
+    /** The last failure logged by {@link #report}; informer threads write it one at a time (they retry serially). */
+    private volatile String lastReport;
+    /** The last failure was a 403; cleared by the next failure of another kind, or by a watch that runs. */
+    private volatile boolean forbidden;
 
     /**
      * @param create  builds the (not yet started) informer for a namespace, or for all when given null
@@ -40,11 +47,69 @@ final class InformerGroup<T extends HasMetadata> implements AutoCloseable {
             SharedIndexInformer<T> informer = create.apply(ns);
             informer.exceptionHandler((started, t) -> {
                 lastError.set(t);
+                if (!closing.getAsBoolean()) {
+                    report(t);
+                }
+                // true: retry, whatever failed. fabric8's default gives up on a failed first list and on an
+                // undecodable watch event, which would freeze DNS at its last state for good.
                 return !closing.getAsBoolean();
             });
             informer.addEventHandler(handler);
             informers.add(informer);
         }
+    }
+
+    /**
+     * Logs what an operator must act on, once per distinct cause (the informer retries with back-off, so
+     * the same failure comes again and again): RBAC refusing a verb, a watch event that does not decode.
+     */
+    private void report(Throwable t) {
+        String line = null;
+        KubernetesClientException api = clientException(t);
+        forbidden = api != null && api.getCode() == 403;
+        if (forbidden) {
+            String verb = String.valueOf(api.getMessage()).contains("watch=true") ? "watch" : "list";
+            line = kind + scope() + ": the API answered 403 Forbidden to " + verb + " (" + statusMessage(api)
+                    + "); its names are not served until RBAC grants list and watch on " + kind + " (retrying)";
+            if (!line.equals(lastReport)) {
+                log.error(line);
+            }
+        } else if (ExceptionHandler.isDeserializationException(t)) {
+            line = kind + scope() + ": a watch event could not be decoded (" + rootMessage(t)
+                    + "); restarting the informer with a fresh list";
+            if (!line.equals(lastReport)) {
+                log.warn(line);
+            }
+        }
+        lastReport = line;
+    }
+
+    private String scope() {
+        return namespaces.isEmpty() ? " (all namespaces)" : " " + namespaces;
+    }
+
+    private static KubernetesClientException clientException(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof KubernetesClientException k && k.getCode() != 0) {
+                return k;
+            }
+            if (c instanceof WatcherException w && w.asClientException().getCode() != 0) {
+                return w.asClientException();
+            }
+        }
+        return null;
+    }
+
+    private static String statusMessage(KubernetesClientException e) {
+        return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c.getClass().getSimpleName() + ": " + c.getMessage();
     }
 
     /** Starts every informer; the future completes once all have listed (synced). */
@@ -54,6 +119,11 @@ final class InformerGroup<T extends HasMetadata> implements AutoCloseable {
             started.add(i.start().toCompletableFuture());
         }
         return CompletableFuture.allOf(started.toArray(new CompletableFuture[0]));
+    }
+
+    /** Whether the API refuses this kind: the last failure was 403 and an informer is not watching since. */
+    boolean forbidden() {
+        return forbidden && informers.stream().anyMatch(i -> !i.isWatching());
     }
 
     boolean synced() {

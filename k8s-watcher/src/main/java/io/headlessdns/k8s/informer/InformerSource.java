@@ -119,6 +119,7 @@ public final class InformerSource implements ClusterSource {
                 synced = true;
                 listener.synced();
             }
+            listener.complete();
         }));
         listenerThread.schedule(() -> {
             if (!synced && !closing) {
@@ -199,6 +200,16 @@ public final class InformerSource implements ClusterSource {
             b.append("; ").append(pods.describe());
         }
         return b.toString();
+    }
+
+    @Override
+    public boolean authorized() {
+        for (InformerGroup<?> g : new InformerGroup<?>[] {services, slices, pods}) {
+            if (g != null && g.forbidden()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

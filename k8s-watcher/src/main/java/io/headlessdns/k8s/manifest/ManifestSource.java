@@ -141,6 +141,7 @@ public final class ManifestSource implements ClusterSource {
         try {
             SnapshotDiff.deliver(ClusterSnapshot.EMPTY, first, listener);
             listener.synced();
+            listener.complete();
             delivered = first;
             initial.complete(null);
         } catch (RuntimeException e) {

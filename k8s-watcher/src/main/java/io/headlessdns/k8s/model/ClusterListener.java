@@ -23,4 +23,13 @@ public interface ClusterListener {
 
     /** The source has delivered its complete initial state (the informers synced, the files were read). */
     void synced();
+
+    /**
+     * What was delivered so far is the whole cluster: every list has finished. Follows {@link #synced()}
+     * at once, except when a start-up timeout made {@code synced()} come first (the API was unreachable);
+     * then it comes when the API has answered. A warm start from a snapshot removes what the snapshot had
+     * and the cluster does not only here, so no name goes away on a guess.
+     */
+    default void complete() {
+    }
 }

@@ -14,6 +14,14 @@ public interface ClusterSource extends AutoCloseable {
      */
     void start(ClusterListener listener) throws Exception;
 
+    /**
+     * Whether the source may read everything it needs. False while the API refuses a list or watch (HTTP
+     * 403: RBAC lacks a verb): the answers would be incomplete, so the server reports not ready.
+     */
+    default boolean authorized() {
+        return true;
+    }
+
     /** A one-line description for the start-up log, e.g. {@code manifests [deploy/examples]}. */
     String describe();
 
