@@ -1,6 +1,7 @@
 package io.headlessdns.bench;
 
 import io.headlessdns.server.compile.TableUpdater;
+import io.headlessdns.server.metrics.DnsMetrics;
 import io.headlessdns.server.query.QueryCounters;
 import io.headlessdns.server.query.QueryEngine;
 import io.netty.buffer.ByteBuf;
@@ -45,6 +46,10 @@ public class QueryBenchmark {
     @Param({"service", "pod", "nxdomain", "srv"})
     public String kind;
 
+    /** on: every query is counted as the server counts it for /metrics (CoreDNS's coredns_dns_* families). */
+    @Param({"off", "on"})
+    public String metrics;
+
     private QueryEngine engine;
     private ByteBuf query;
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
@@ -56,7 +61,8 @@ public class QueryBenchmark {
             updater.serviceChanged(BenchCluster.headless(i, 2, 0));
         }
         updater.synced();
-        engine = new QueryEngine(updater.table(), BenchCluster.OPTIONS, new QueryCounters(), updater::isSynced);
+        engine = new QueryEngine(updater.table(), BenchCluster.OPTIONS, new QueryCounters(), updater::isSynced,
+                "on".equals(metrics) ? new DnsMetrics() : null, null);
         String name;
         int type = 1;
         switch (kind) {

@@ -11,7 +11,6 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Turns {@link DnsMetrics}' adders into CoreDNS's metric families at scrape time, on the HTTP thread.
@@ -48,9 +47,9 @@ public final class DnsCollector implements MultiCollector {
         out.add(responses());
         out.add(durations());
         out.add(sizes("coredns_dns_request_size_bytes", "Size of the request in bytes.",
-                m.requestSizes, m.requestBytes));
+                DnsMetrics.REQUEST_SIZES, DnsMetrics.REQUEST_BYTES));
         out.add(sizes("coredns_dns_response_size_bytes", "Size of the returned response in bytes.",
-                m.responseSizes, m.responseBytes));
+                DnsMetrics.RESPONSE_SIZES, DnsMetrics.RESPONSE_BYTES));
         out.add(CounterSnapshot.builder().name("coredns_panics").help("A metrics that counts the number of panics.")
                 .dataPoint(CounterDataPointSnapshot.builder().value(panics.getAsLong()).build()).build());
         return new MetricSnapshots(out);
@@ -62,7 +61,7 @@ public final class DnsCollector implements MultiCollector {
         for (int proto = 0; proto < DnsMetrics.PROTOS.length; proto++) {
             for (int family = 0; family < DnsMetrics.FAMILIES.length; family++) {
                 for (int type = 0; type < DnsMetrics.TYPES.length; type++) {
-                    long n = m.requests[(proto * DnsMetrics.FAMILIES.length + family) * DnsMetrics.TYPES.length + type].sum();
+                    long n = m.sum(DnsMetrics.REQUESTS, (proto * DnsMetrics.FAMILIES.length + family) * DnsMetrics.TYPES.length + type);
                     if (n > 0) {
                         b.dataPoint(CounterDataPointSnapshot.builder().value(n).labels(Labels.of(
                                 "server", server, "zone", ZONE, "view", VIEW, "proto", DnsMetrics.PROTOS[proto],
@@ -79,7 +78,7 @@ public final class DnsCollector implements MultiCollector {
                 .help("Counter of response status codes.");
         for (int rcode = 0; rcode < DnsMetrics.RCODES; rcode++) {
             for (int plugin = 0; plugin < DnsMetrics.PLUGINS.length; plugin++) {
-                long n = m.responses[rcode * DnsMetrics.PLUGINS.length + plugin].sum();
+                long n = m.sum(DnsMetrics.RESPONSES, rcode * DnsMetrics.PLUGINS.length + plugin);
                 if (n > 0) {
                     b.dataPoint(CounterDataPointSnapshot.builder().value(n).labels(Labels.of(
                             "server", server, "zone", ZONE, "view", VIEW, "rcode", rcodeName(rcode),
@@ -107,13 +106,13 @@ public final class DnsCollector implements MultiCollector {
             long[] counts = new long[bounds.length];
             long total = 0;
             for (int i = 0; i < bounds.length; i++) {
-                counts[i] = m.durations[type * bounds.length + i].sum();
+                counts[i] = m.sum(DnsMetrics.DURATIONS, type * bounds.length + i);
                 total += counts[i];
             }
             if (total > 0) {
                 b.dataPoint(HistogramDataPointSnapshot.builder()
                         .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, counts))
-                        .sum(m.durationNanos[type].sum() / 1e9)
+                        .sum(m.sum(DnsMetrics.DURATION_NANOS, type) / 1e9)
                         .labels(Labels.of("server", server, "zone", ZONE, "view", VIEW, "type", DnsMetrics.TYPES[type]))
                         .build());
             }
@@ -121,7 +120,7 @@ public final class DnsCollector implements MultiCollector {
         return b.build();
     }
 
-    private HistogramSnapshot sizes(String name, String help, LongAdder[] buckets, LongAdder[] bytes) {
+    private HistogramSnapshot sizes(String name, String help, int buckets, int bytes) {
         HistogramSnapshot.Builder b = HistogramSnapshot.builder().name(name).help(help);
         double[] bounds = new double[DnsMetrics.SIZE_BOUNDS.length + 1];
         for (int i = 0; i < DnsMetrics.SIZE_BOUNDS.length; i++) {
@@ -132,13 +131,13 @@ public final class DnsCollector implements MultiCollector {
             long[] counts = new long[bounds.length];
             long total = 0;
             for (int i = 0; i < bounds.length; i++) {
-                counts[i] = buckets[proto * bounds.length + i].sum();
+                counts[i] = m.sum(buckets, proto * bounds.length + i);
                 total += counts[i];
             }
             if (total > 0) {
                 b.dataPoint(HistogramDataPointSnapshot.builder()
                         .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, counts))
-                        .sum(bytes[proto].sum())
+                        .sum(m.sum(bytes, proto))
                         .labels(Labels.of("server", server, "zone", ZONE, "view", VIEW, "proto", DnsMetrics.PROTOS[proto]))
                         .build());
             }
