@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +34,37 @@ class ReadOnlyNonRootIT {
 
     @Test
     void jar_asUid65532_onAReadOnlyRoot_servesDig() throws Exception {
-        Path jar = Path.of("target", "headless-dns.jar").toAbsolutePath();
-        assertThat(jar).exists();
+        Path built = Path.of("target", "headless-dns.jar").toAbsolutePath();
+        assertThat(built).exists();
+        // what the image's /app is: readable by every user (a checkout may sit in a 0700 folder UID 65532
+        // cannot enter), outside /tmp (which gets a fresh tmpfs)
+        Path app = Files.createTempDirectory(Path.of("/var/tmp"), "headless-dns-app");
+        Path jar = app.resolve("headless-dns.jar");
+        Path examples = app.resolve("examples");
+        Files.copy(built, jar);
+        Files.createDirectories(examples);
+        try (var files = Files.list(DeployManifestsTest.DEPLOY.resolve("examples"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, examples.resolve(f.getFileName()));
+                Files.setPosixFilePermissions(examples.resolve(f.getFileName()), PosixFilePermissions.fromString("rw-r--r--"));
+            }
+        }
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+        for (Path d : List.of(app, examples)) {
+            Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        try {
+            servesAsNonRoot(jar, examples);
+        } finally {
+            try (var all = Files.walk(app)) {
+                for (Path f : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    private void servesAsNonRoot(Path jar, Path examples) throws Exception {
         int dnsPort = FreePort.udpAndTcp();
         int httpPort;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -44,7 +74,7 @@ class ReadOnlyNonRootIT {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(Confined.dockerfileJvmFlags());
         command.addAll(List.of("-Xmx128m", "-jar", jar.toString(),
-                "--manifests", DeployManifestsTest.DEPLOY.resolve("examples").toString(),
+                "--manifests", examples.toString(),
                 "--bind", "127.0.0.1", "--port", String.valueOf(dnsPort), "--http-port", String.valueOf(httpPort),
                 "--threads", "1", "--lameduck", "0"));
         File log = dir.resolve("server.log").toFile();
