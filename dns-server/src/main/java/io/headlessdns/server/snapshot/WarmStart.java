@@ -8,16 +8,21 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Answers from the last known state while the source syncs (issue #9 item 4). {@link #load} replays a
- * snapshot into the listener chain before the source starts; from then on every live object replaces its
- * snapshot copy in place (same key: overwritten, never removed and re-added, so no name flaps), and at
- * {@link #complete()} — the source has listed everything — what the snapshot had and the cluster does not
- * is removed. Not before: after a start-up timeout with the API still down, the snapshot keeps serving.
+ * snapshot into the listener chain before the source starts. Live changes that arrive while the snapshot
+ * is served are held back (the latest per object) and applied together at {@link #complete()} — when the
+ * source has listed everything — followed by the removal of what the snapshot had and the cluster does
+ * not. Holding them back matters: an informer may deliver a Service before its EndpointSlices are listed,
+ * and serving that half-listed state would turn a snapshot name into NXDOMAIN for a moment. Each live
+ * object replaces its snapshot copy in place (same key: overwritten, never removed and re-added). After a
+ * start-up timeout with the API still down, the snapshot keeps serving.
  *
  * <p>Called by the source's single listener thread, after {@link #load} on the starting thread (the
  * source's start happens after it, which orders the two).
@@ -30,6 +35,10 @@ public final class WarmStart implements ClusterListener {
     private final Set<String> stalePods = new HashSet<>();
     private final Set<String> staleNamespaces = new HashSet<>();
     private volatile boolean serving;
+    /** Live changes held back while the snapshot is served; a null value is a removal. */
+    private final Map<ServiceKey, ServiceView> pendingServices = new LinkedHashMap<>();
+    private final Map<String, PodView> pendingPods = new LinkedHashMap<>();
+    private final Map<String, Boolean> pendingNamespaces = new LinkedHashMap<>();
 
     public WarmStart(ClusterListener next) {
         this.next = next;
@@ -79,31 +88,53 @@ public final class WarmStart implements ClusterListener {
     @Override
     public void serviceChanged(ServiceView service) {
         staleServices.remove(service.key());
-        next.serviceChanged(service);
+        if (serving) {
+            pendingServices.put(service.key(), service);
+        } else {
+            next.serviceChanged(service);
+        }
     }
 
     @Override
     public void serviceRemoved(ServiceKey key) {
         staleServices.remove(key);
-        next.serviceRemoved(key);
+        if (serving) {
+            pendingServices.put(key, null);
+        } else {
+            next.serviceRemoved(key);
+        }
     }
 
     @Override
     public void podChanged(PodView pod) {
-        stalePods.remove(pod.namespace() + "/" + pod.name());
-        next.podChanged(pod);
+        String key = pod.namespace() + "/" + pod.name();
+        stalePods.remove(key);
+        if (serving) {
+            pendingPods.put(key, pod);
+        } else {
+            next.podChanged(pod);
+        }
     }
 
     @Override
     public void podRemoved(String namespace, String name) {
-        stalePods.remove(namespace + "/" + name);
-        next.podRemoved(namespace, name);
+        String key = namespace + "/" + name;
+        stalePods.remove(key);
+        if (serving) {
+            pendingPods.put(key, null);
+        } else {
+            next.podRemoved(namespace, name);
+        }
     }
 
     @Override
     public void namespaceChanged(String namespace, boolean exists) {
         staleNamespaces.remove(namespace);
-        next.namespaceChanged(namespace, exists);
+        if (serving) {
+            pendingNamespaces.put(namespace, exists);
+        } else {
+            next.namespaceChanged(namespace, exists);
+        }
     }
 
     @Override
@@ -114,6 +145,26 @@ public final class WarmStart implements ClusterListener {
     @Override
     public void complete() {
         if (serving || !staleServices.isEmpty() || !stalePods.isEmpty() || !staleNamespaces.isEmpty()) {
+            // the live state, complete now, first: every name that exists on both sides is overwritten
+            pendingNamespaces.forEach((ns, exists) -> next.namespaceChanged(ns, exists));
+            pendingServices.forEach((key, s) -> {
+                if (s == null) {
+                    next.serviceRemoved(key);
+                } else {
+                    next.serviceChanged(s);
+                }
+            });
+            pendingPods.forEach((key, p) -> {
+                if (p == null) {
+                    int slash = key.indexOf('/');
+                    next.podRemoved(key.substring(0, slash), key.substring(slash + 1));
+                } else {
+                    next.podChanged(p);
+                }
+            });
+            pendingNamespaces.clear();
+            pendingServices.clear();
+            pendingPods.clear();
             int services = staleServices.size();
             int pods = stalePods.size();
             staleServices.forEach(next::serviceRemoved);
