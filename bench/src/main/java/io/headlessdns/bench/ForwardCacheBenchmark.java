@@ -75,7 +75,7 @@ public class ForwardCacheBenchmark {
         channel.config().setAllocator(PooledByteBufAllocator.DEFAULT); // as QueryBenchmark, to compare like with like
         ctx = channel.pipeline().firstContext();
         String name = kind.equals("cluster") ? "svc-500.bench.svc.cluster.local" : "WWW.example.org";
-        query = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(QueryBenchmark.queryBytes(name, 1)));
+        query = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(Queries.encode(name, 1, true)));
         ByteBuf check = answer();
         if (check == null || (check.getByte(3) & 0xf) != 0 || check.getUnsignedShort(6) < 1) {
             throw new IllegalStateException("unexpected answer for " + name);

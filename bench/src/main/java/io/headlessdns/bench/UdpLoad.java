@@ -5,8 +5,6 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
@@ -37,7 +35,7 @@ public final class UdpLoad {
             Thread w = new Thread(() -> {
                 try (DatagramSocket s = new DatagramSocket()) {
                     s.setSoTimeout(200);
-                    byte[] q = query(name, qtype);
+                    byte[] q = Queries.encode(name, qtype, false);
                     DatagramPacket out = new DatagramPacket(q, q.length, server);
                     DatagramPacket in = new DatagramPacket(new byte[4096], 4096);
                     int id = 0;
@@ -73,18 +71,5 @@ public final class UdpLoad {
             w.join();
         }
         return new Result(answers.sum(), errors.sum(), (System.nanoTime() - t0) / 1e9);
-    }
-
-    static byte[] query(String name, int qtype) {
-        ByteBuffer b = ByteBuffer.allocate(512);
-        b.putShort((short) 0).putShort((short) 0x0100).putShort((short) 1).putShort((short) 0).putShort((short) 0).putShort((short) 0);
-        for (String label : name.split("\\.")) {
-            byte[] l = label.getBytes(StandardCharsets.US_ASCII);
-            b.put((byte) l.length).put(l);
-        }
-        b.put((byte) 0).putShort((short) qtype).putShort((short) 1);
-        byte[] out = new byte[b.position()];
-        b.flip().get(out);
-        return out;
     }
 }

@@ -1,5 +1,6 @@
 package io.headlessdns.server.cache;
 
+import io.headlessdns.server.table.NameKey;
 import java.util.Arrays;
 
 /**
@@ -29,11 +30,7 @@ public class CacheKey {
         length = len;
         qtype = type;
         dnssecOk = dok;
-        int h = type * 31 + (dok ? 1 : 0);
-        for (int i = 0; i < len; i++) {
-            h = 31 * h + lowerWire[i];
-        }
-        hash = h ^ (h >>> 16);
+        hash = (NameKey.hash(lowerWire, 0, len) * 31 + type) * 2 + (dok ? 1 : 0);
     }
 
     @Override

@@ -38,7 +38,8 @@ public class NameKey {
         return length;
     }
 
-    static int hash(byte[] b, int off, int len) {
+    /** The hash of a lower-case wire name's bytes, shared by every key over names. */
+    public static int hash(byte[] b, int off, int len) {
         int h = 1;
         for (int i = off; i < off + len; i++) {
             h = 31 * h + b[i];
