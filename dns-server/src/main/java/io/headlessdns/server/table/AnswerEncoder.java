@@ -4,9 +4,6 @@ import io.headlessdns.server.compile.Rr;
 import io.headlessdns.server.wire.Header;
 import io.headlessdns.server.wire.RecordType;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Encodes an RRset (and its additional records) into an {@link EncodedAnswer} for a response whose
@@ -22,34 +19,65 @@ final class AnswerEncoder {
 
     private byte[] buf = new byte[512];
     private int size;
-    private final Map<Suffix, Integer> dictionary = new HashMap<>();
+    private final Dictionary dictionary = new Dictionary();
     private int base;
     private final int[] starts = new int[128];
     private final int[] hashes = new int[128];
     /** The owner, remembered in the dictionary only once a name needs compressing. */
     private byte[] owner;
 
-    /** A record of the additional section: its owner name and the record. */
-    record Additional(byte[] owner, Rr rr) {
+    /** The additional section being collected: owner names and records, reused per RRset. */
+    static final class Glue {
+        private byte[][] owners = new byte[16][];
+        private Rr[] rrs = new Rr[16];
+        private int count;
+
+        void clear() {
+            Arrays.fill(owners, 0, count, null);
+            Arrays.fill(rrs, 0, count, null);
+            count = 0;
+        }
+
+        /** Adds the records of {@code type} among {@code recs} (an Rr or an Rr[]), owned by {@code owner}. */
+        void addOfType(byte[] owner, Object recs, int type) {
+            for (int i = 0, n = NameState.count(recs); i < n; i++) {
+                Rr rr = NameState.at(recs, i);
+                if (rr.type() == type) {
+                    add(owner, rr);
+                }
+            }
+        }
+
+        void add(byte[] owner, Rr rr) {
+            if (count == rrs.length) {
+                owners = Arrays.copyOf(owners, count * 2);
+                rrs = Arrays.copyOf(rrs, count * 2);
+            }
+            owners[count] = owner;
+            rrs[count++] = rr;
+        }
     }
 
-    EncodedAnswer encode(byte[] owner, List<Rr> answers, List<Additional> additional) {
+    /** Encodes the first {@code n} of {@code answers} with {@code glue} as the additional section. */
+    EncodedAnswer encode(byte[] owner, Rr[] answers, int n, Glue glue) {
         size = 0;
         dictionary.clear();
         base = Header.LENGTH + owner.length + 4;
         this.owner = owner;
-        int[] ends = new int[answers.size()];
-        for (int i = 0; i < answers.size(); i++) {
+        int[] ends = n > 1 ? new int[n] : null;
+        for (int i = 0; i < n; i++) {
             writePointer(Header.LENGTH);
-            writeRecordBody(answers.get(i));
-            ends[i] = size;
+            writeRecordBody(answers[i]);
+            if (ends != null) {
+                ends[i] = size;
+            }
         }
         int answerLength = size;
-        for (Additional a : additional) {
-            writeName(a.owner(), true);
-            writeRecordBody(a.rr());
+        for (int i = 0; i < glue.count; i++) {
+            writeName(glue.owners[i], true);
+            writeRecordBody(glue.rrs[i]);
         }
-        return new EncodedAnswer(Arrays.copyOf(buf, size), answers.size(), answerLength, additional.size(), ends);
+        return new EncodedAnswer(Arrays.copyOf(buf, size), n, answerLength, glue.count, ends);
     }
 
     /** Encodes one record, for the pre-encoded SOA of negative answers (owner written at query time). */
@@ -86,17 +114,17 @@ final class AnswerEncoder {
         int label = 0;
         int i = 0;
         while (name[i] != 0) {
-            Suffix suffix = new Suffix(name, i, hashes[label++]);
+            int hash = hashes[label++];
             if (compress) {
-                Integer at = dictionary.get(suffix);
-                if (at != null) {
+                int at = dictionary.get(name, i, hash);
+                if (at >= 0) {
                     writePointer(at);
                     return;
                 }
             }
             int offset = base + size;
             if (offset <= MAX_POINTER) {
-                dictionary.putIfAbsent(suffix, offset);
+                dictionary.putIfAbsent(name, i, hash, offset);
             }
             int len = name[i] & 0xff;
             write(name, i, len + 1);
@@ -109,7 +137,7 @@ final class AnswerEncoder {
         int[] hashes = suffixHashes(name);
         int label = 0;
         for (int i = 0; name[i] != 0; i += (name[i] & 0xff) + 1) {
-            dictionary.putIfAbsent(new Suffix(name, i, hashes[label++]), messageOffset + i);
+            dictionary.putIfAbsent(name, i, hashes[label++], messageOffset + i);
         }
     }
 
@@ -129,20 +157,6 @@ final class AnswerEncoder {
             hashes[l] = h;
         }
         return hashes;
-    }
-
-    /** A name from one of its labels to the end, without copying it (a dictionary key). */
-    private record Suffix(byte[] name, int from, int hash) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Suffix x && x.hash == hash
-                    && Arrays.equals(x.name, x.from, x.name.length, name, from, name.length);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
     }
 
     private void writePointer(int offset) {

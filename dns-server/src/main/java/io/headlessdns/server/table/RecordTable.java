@@ -38,14 +38,18 @@ public final class RecordTable {
         return best;
     }
 
-    /** {@link #zoneOf(byte[], int, int[], int)} for a whole wire name; for the writer, not the query path. */
+    /**
+     * {@link #zoneOf(byte[], int, int[], int)} for a whole wire name; for the writer, not the query path.
+     * Allocates nothing: the writer asks it for every name it encodes.
+     */
     public Zone zoneOf(byte[] lowerWire) {
-        int[] offsets = new int[128];
-        int count = 0;
-        for (int i = 0; lowerWire[i] != 0; i += (lowerWire[i] & 0xff) + 1) {
-            offsets[count++] = i;
+        Zone best = null;
+        for (Zone z : zones) {
+            if (DnsName.isAtOrBelow(lowerWire, z.apex) && (best == null || z.apex.length > best.apex.length)) {
+                best = z;
+            }
         }
-        return zoneOf(lowerWire, lowerWire.length, offsets, count);
+        return best;
     }
 
     public Zone zone(byte[] apex) {

@@ -2,16 +2,14 @@ package io.headlessdns.server.table;
 
 import io.headlessdns.server.compile.PtrPolicy;
 import io.headlessdns.server.compile.Rr;
-import io.headlessdns.server.name.DnsName;
 import io.headlessdns.server.wire.RecordType;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The single writer of a {@link RecordTable}. Records arrive grouped by contributor (a service, a pod,
@@ -24,6 +22,10 @@ import java.util.Set;
  * Empty non-terminals are tracked by counting contributed names below each name of an authoritative
  * zone.
  *
+ * <p>Design note: the records live once, in each name's {@link NameState}; a contributor keeps only the
+ * array of the names it wrote, which is all a replace needs to find the names it no longer writes. A
+ * replace allocates what it publishes and little else: scratch arrays and flags on the states are reused.
+ *
  * <p>Not thread-safe: one thread calls it (the source's thread).
  */
 public final class TableWriter {
@@ -32,85 +34,23 @@ public final class TableWriter {
 
     private final RecordTable table;
     private final PtrPolicy ptrPolicy;
-    private final Map<Object, Map<NameKey, List<Rr>>> byContributor = new HashMap<>();
+    private final Map<Object, NameState[]> byContributor = new HashMap<>();
     private final Map<NameKey, NameState> names = new HashMap<>();
     private final AnswerEncoder encoder = new AnswerEncoder();
     /** Names answered NXDOMAIN with an explanation while no contributor makes them exist, and their counters. */
-    private final Map<NameKey, java.util.concurrent.atomic.LongAdder> explained = new HashMap<>();
+    private final Map<NameKey, LongAdder> explained = new HashMap<>();
+
+    // scratch of one replace (single writer)
+    private final List<NameState> dirty = new ArrayList<>();
+    private final List<NameState> glueOnly = new ArrayList<>();
+    private final List<NameState> gone = new ArrayList<>();
+    private final RrSets sets = new RrSets();
+    private final EncodedAnswer[] bySlot = new EncodedAnswer[RecordType.SLOTS];
+    private final NameKey.Probe probe = new NameKey.Probe(256);
 
     public TableWriter(RecordTable table, PtrPolicy ptrPolicy) {
         this.table = table;
         this.ptrPolicy = ptrPolicy;
-    }
-
-    /** What the writer knows of one name. */
-    private static final class NameState {
-        final NameKey key;
-        final Zone zone;
-        final Contributions contributions = new Contributions();
-        int namesBelow;
-
-        NameState(NameKey key, Zone zone) {
-            this.key = key;
-            this.zone = zone;
-        }
-
-        boolean exists() {
-            return !contributions.isEmpty() || namesBelow > 0;
-        }
-    }
-
-    /**
-     * Who contributes which records to one name. Almost every name has exactly one contributor, so that
-     * case is two fields; a map is made only for a name that several contributors share (a PTR of an IP
-     * behind two services). Insertion order is kept, so merged RRsets are stable.
-     */
-    private static final class Contributions {
-        private Object one;
-        private List<Rr> oneRecords;
-        private Map<Object, List<Rr>> many;
-
-        boolean isEmpty() {
-            return one == null && many == null;
-        }
-
-        int size() {
-            return many != null ? many.size() : one != null ? 1 : 0;
-        }
-
-        void put(Object contributor, List<Rr> records) {
-            if (many != null) {
-                many.put(contributor, records);
-            } else if (one == null || one.equals(contributor)) {
-                one = contributor;
-                oneRecords = records;
-            } else {
-                many = new LinkedHashMap<>(4);
-                many.put(one, oneRecords);
-                many.put(contributor, records);
-                one = null;
-                oneRecords = null;
-            }
-        }
-
-        void remove(Object contributor) {
-            if (many != null) {
-                many.remove(contributor);
-                if (many.size() == 1) {
-                    Map.Entry<Object, List<Rr>> last = many.entrySet().iterator().next();
-                    one = last.getKey();
-                    oneRecords = last.getValue();
-                    many = null;
-                }
-            } else if (contributor.equals(one)) {
-                one = null;
-                oneRecords = null;
-            }
-        }
-
-        Iterable<List<Rr>> values() {
-            return many != null ? many.values() : one != null ? List.of(oneRecords) : List.of();
-        }
     }
 
     /**
@@ -118,60 +58,87 @@ public final class TableWriter {
      * Names outside every zone of the table are rejected.
      */
     public void replace(Object contributor, Map<NameKey, List<Rr>> records) {
-        Map<NameKey, List<Rr>> old = records.isEmpty()
-                ? byContributor.remove(contributor)
-                : byContributor.put(contributor, records);
-        if (old == null) {
-            old = Collections.emptyMap();
-        }
-        Set<NameKey> dirty = new LinkedHashSet<>();
-        for (Map.Entry<NameKey, List<Rr>> e : records.entrySet()) {
-            List<Rr> before = old.get(e.getKey());
-            if (before == null || !before.equals(e.getValue())) {
-                NameState s = state(e.getKey());
-                boolean wasContributed = !s.contributions.isEmpty();
-                s.contributions.put(contributor, e.getValue());
-                dirty.add(s.key);
-                if (!wasContributed) {
-                    adjustAncestors(s, +1, dirty);
-                }
-            }
-        }
-        for (NameKey name : old.keySet()) {
-            if (!records.containsKey(name)) {
-                NameState s = names.get(name);
-                s.contributions.remove(contributor);
-                dirty.add(name);
-                if (s.contributions.isEmpty()) {
-                    adjustAncestors(s, -1, dirty);
-                }
-            }
-        }
-        if (!dirty.isEmpty()) {
-            // SRV and NS answers carry their targets' addresses in the additional section
+        NameState[] old = records.isEmpty() ? byContributor.remove(contributor) : byContributor.get(contributor);
+        NameState[] now = new NameState[records.size()];
+        try {
+            int i = 0;
             for (Map.Entry<NameKey, List<Rr>> e : records.entrySet()) {
-                if (!dirty.contains(e.getKey()) && hasTargetWithGlue(e.getValue())) {
-                    dirty.add(e.getKey());
+                NameState s = state(e.getKey());
+                now[i++] = s;
+                s.mark |= NameState.SEEN;
+                Object before = s.recordsOf(contributor);
+                List<Rr> rrs = e.getValue();
+                if (before == null) {
+                    boolean wasContributed = s.contributed();
+                    s.put(contributor, NameState.compact(rrs));
+                    markDirty(s);
+                    if (!wasContributed) {
+                        adjustAncestors(s, +1);
+                    }
+                } else if (!NameState.same(before, rrs)) {
+                    s.put(contributor, NameState.compact(rrs));
+                    markDirty(s);
+                } else if (hasTargetWithGlue(before)) {
+                    glueOnly.add(s);
                 }
             }
+            if (old != null) {
+                for (NameState s : old) {
+                    if ((s.mark & NameState.SEEN) == 0) {
+                        s.remove(contributor);
+                        markDirty(s);
+                        if (!s.contributed()) {
+                            adjustAncestors(s, -1);
+                        }
+                    }
+                }
+            }
+            if (now.length > 0) {
+                byContributor.put(contributor, now);
+            }
+            if (!dirty.isEmpty()) {
+                // SRV and NS answers carry their targets' addresses in the additional section
+                for (NameState s : glueOnly) {
+                    markDirty(s);
+                }
+            }
+            publish();
+        } finally {
+            for (NameState s : now) {
+                s.mark = 0;
+            }
+            for (NameState s : dirty) {
+                s.mark = 0;
+            }
+            dirty.clear();
+            glueOnly.clear();
+            gone.clear();
         }
-        List<NameKey> gone = new ArrayList<>();
-        for (NameKey name : dirty) {
-            NameState s = names.get(name);
+    }
+
+    private void publish() {
+        for (NameState s : dirty) {
             if (s.exists()) {
                 table.put(s.key, encode(s));
             } else {
-                gone.add(name);
+                gone.add(s);
             }
         }
-        for (NameKey name : gone) {
-            names.remove(name);
-            java.util.concurrent.atomic.LongAdder counter = explained.get(name);
+        for (NameState s : gone) {
+            names.remove(s.key);
+            LongAdder counter = explained.get(s.key);
             if (counter != null) {
-                table.put(name, explainedNode(name, counter)); // one put: no moment without the explanation
+                table.put(s.key, explainedNode(s.key, counter)); // one put: no moment without the explanation
             } else {
-                table.remove(name);
+                table.remove(s.key);
             }
+        }
+    }
+
+    private void markDirty(NameState s) {
+        if ((s.mark & NameState.DIRTY) == 0) {
+            s.mark |= NameState.DIRTY;
+            dirty.add(s);
         }
     }
 
@@ -180,7 +147,7 @@ public final class TableWriter {
      * {@code counter}) for as long as nothing makes it exist; null clears the mark. A name with records, or
      * an empty non-terminal, keeps answering as before: the mark only shows while the name does not exist.
      */
-    public void explainNegative(NameKey name, java.util.concurrent.atomic.LongAdder counter) {
+    public void explainNegative(NameKey name, LongAdder counter) {
         NameState s = names.get(name);
         boolean exists = s != null && s.exists();
         if (counter == null) {
@@ -195,38 +162,27 @@ public final class TableWriter {
         }
     }
 
-    private Node explainedNode(NameKey name, java.util.concurrent.atomic.LongAdder counter) {
-        Zone zone = table.zoneOf(name.wire());
-        if (zone == null) {
-            throw new IllegalArgumentException("name outside the served zones: " + name);
-        }
-        return new ExplainedNegative(zone, counter);
+    private Node explainedNode(NameKey name, LongAdder counter) {
+        return new ExplainedNegative(zoneOf(name), counter);
     }
 
     /** The records currently contributed at a name, merged; for the records dump and tests. */
     public Map<Integer, List<Rr>> recordsAt(NameKey name) {
         NameState s = names.get(name);
-        return s == null ? Map.of() : merged(s);
-    }
-
-    /** A name's records by type: the union of its contributions, duplicates removed, order kept. */
-    private static Map<Integer, List<Rr>> merged(NameState s) {
-        Map<Integer, java.util.Collection<Rr>> byType = new LinkedHashMap<>();
-        boolean single = s.contributions.size() == 1;
-        for (List<Rr> rrs : s.contributions.values()) {
-            for (Rr rr : rrs) {
-                // one contribution is already free of duplicates (the compiler's RRsets are sets)
-                byType.computeIfAbsent(rr.type(), t -> single ? new ArrayList<>() : new LinkedHashSet<>()).add(rr);
+        Map<Integer, List<Rr>> out = new LinkedHashMap<>();
+        if (s != null) {
+            sets.gather(s);
+            for (int i = 0; i < sets.size(); i++) {
+                out.computeIfAbsent(sets.get(i).type(), t -> new ArrayList<>()).add(sets.get(i));
             }
         }
-        Map<Integer, List<Rr>> out = new LinkedHashMap<>();
-        byType.forEach((t, rrs) -> out.put(t, rrs instanceof List<Rr> l ? l : new ArrayList<>(rrs)));
         return out;
     }
 
-    private static boolean hasTargetWithGlue(List<Rr> rrs) {
-        for (Rr rr : rrs) {
-            if (rr.type() == RecordType.SRV || rr.type() == RecordType.NS) {
+    private static boolean hasTargetWithGlue(Object recs) {
+        for (int i = 0, n = NameState.count(recs); i < n; i++) {
+            int type = NameState.at(recs, i).type();
+            if (type == RecordType.SRV || type == RecordType.NS) {
                 return true;
             }
         }
@@ -236,96 +192,114 @@ public final class TableWriter {
     private NameState state(NameKey key) {
         NameState s = names.get(key);
         if (s == null) {
-            byte[] wire = key.wire();
-            Zone zone = table.zoneOf(wire);
-            if (zone == null) {
-                throw new IllegalArgumentException("name outside the served zones: " + key);
-            }
-            s = new NameState(key, zone);
+            zoneOf(key);
+            s = new NameState(key);
             names.put(key, s);
         }
         return s;
     }
 
-    private void adjustAncestors(NameState s, int delta, Set<NameKey> dirty) {
-        if (!s.zone.authoritative) {
+    private Zone zoneOf(NameKey key) {
+        Zone zone = table.zoneOf(key.wire());
+        if (zone == null) {
+            throw new IllegalArgumentException("name outside the served zones: " + key);
+        }
+        return zone;
+    }
+
+    /** Counts a name in (+1) or out of (-1) every ancestor up to its zone's apex; flags ENTs that appear or go. */
+    private void adjustAncestors(NameState s, int delta) {
+        Zone zone = zoneOf(s.key);
+        if (!zone.authoritative) {
             return;
         }
         byte[] name = s.key.wire();
-        while (name.length > s.zone.apex.length) {
-            name = DnsName.parent(name);
-            NameState p = state(NameKey.of(name));
+        int from = 0;
+        while (name.length - from > zone.apex.length) {
+            from += (name[from] & 0xff) + 1;
+            NameState p = ancestor(name, from);
             boolean existed = p.exists();
             p.namesBelow += delta;
             if (existed != p.exists()) {
-                dirty.add(p.key);
+                markDirty(p);
             }
         }
+    }
+
+    /** The state of the suffix of {@code name} at {@code from}; copies the suffix only for a new name. */
+    private NameState ancestor(byte[] name, int from) {
+        int len = name.length - from;
+        System.arraycopy(name, from, probe.buffer(), 0, len);
+        probe.seal(len);
+        NameState p = names.get(probe);
+        if (p == null) {
+            NameKey key = NameKey.of(Arrays.copyOfRange(name, from, name.length));
+            p = new NameState(key);
+            names.put(key, p);
+        }
+        return p;
     }
 
     private Node encode(NameState s) {
-        Map<Integer, List<Rr>> byType = merged(s);
-        EncodedAnswer[] answers = new EncodedAnswer[RecordType.SLOTS];
+        sets.gather(s);
         byte[] owner = s.key.wire();
-        for (Map.Entry<Integer, List<Rr>> e : byType.entrySet()) {
-            int slot = RecordType.slot(e.getKey());
-            if (slot < 0) {
-                throw new IllegalArgumentException("unsupported record type " + e.getKey() + " at " + s.key);
-            }
-            List<Rr> rrs = e.getValue();
-            if (e.getKey() == RecordType.CNAME) {
-                rrs = rrs.subList(0, 1);
-            } else if (e.getKey() == RecordType.PTR && rrs.size() > 1 && ptrPolicy == PtrPolicy.HOSTNAME_FIRST) {
-                rrs = List.of(canonicalPtr(rrs));
-            }
-            answers[slot] = encoder.encode(owner, rrs, glue(rrs));
+        Zone zone = zoneOf(s.key);
+        Arrays.fill(bySlot, null);
+        int present = sets.slots(s.key);
+        if ((present & (1 << CNAME_SLOT)) != 0) {
+            // a CNAME cannot coexist with other data (RFC 1034 3.6.2); the first CNAME wins
+            sets.select(RecordType.CNAME);
+            bySlot[CNAME_SLOT] = encoder.encode(owner, sets.selected(), 1, sets.noGlue());
+            return new Node(bySlot, zone);
         }
-        if (answers[CNAME_SLOT] != null) {
-            // a CNAME cannot coexist with other data (RFC 1034 3.6.2); the CNAME wins
-            EncodedAnswer cname = answers[CNAME_SLOT];
-            java.util.Arrays.fill(answers, null);
-            answers[CNAME_SLOT] = cname;
+        for (int slot = 0; slot < RecordType.SLOTS; slot++) {
+            if ((present & (1 << slot)) == 0) {
+                continue;
+            }
+            int type = RecordType.typeOfSlot(slot);
+            int n = sets.select(type);
+            if (type == RecordType.PTR && n > 1 && ptrPolicy == PtrPolicy.HOSTNAME_FIRST) {
+                n = sets.keepCanonicalPtr();
+            }
+            AnswerEncoder.Glue glue = type == RecordType.SRV || type == RecordType.NS ? glue(n) : sets.noGlue();
+            bySlot[slot] = encoder.encode(owner, sets.selected(), n, glue);
         }
-        return new Node(answers, s.zone);
+        return new Node(bySlot, zone);
     }
 
-    /** The one PTR of {@link PtrPolicy#HOSTNAME_FIRST}: lowest rank, then the smallest name. */
-    private static Rr canonicalPtr(List<Rr> rrs) {
-        Rr best = rrs.get(0);
-        for (Rr rr : rrs) {
-            if (rr.rank() < best.rank() || rr.rank() == best.rank() && java.util.Arrays.compare(rr.target(), best.target()) < 0) {
-                best = rr;
-            }
-        }
-        return best;
-    }
-
-    private List<AnswerEncoder.Additional> glue(List<Rr> rrs) {
-        List<AnswerEncoder.Additional> out = new ArrayList<>();
-        Set<NameKey> seen = new LinkedHashSet<>();
-        for (Rr rr : rrs) {
-            if ((rr.type() != RecordType.SRV && rr.type() != RecordType.NS) || rr.target() == null) {
+    /** The A and AAAA records of the selected records' targets, each target once (the additional section). */
+    private AnswerEncoder.Glue glue(int n) {
+        AnswerEncoder.Glue glue = sets.glue();
+        Rr[] rrs = sets.selected();
+        int marked = 0;
+        NameState[] targets = sets.glueTargets(n);
+        for (int i = 0; i < n; i++) {
+            byte[] target = rrs[i].target();
+            if (target == null) {
                 continue;
             }
-            NameKey target = NameKey.of(rr.target());
-            if (!seen.add(target)) {
+            System.arraycopy(target, 0, probe.buffer(), 0, target.length);
+            probe.seal(target.length);
+            NameState at = names.get(probe);
+            if (at == null || (at.mark & NameState.GLUE) != 0) {
                 continue;
             }
-            NameState at = names.get(target);
-            if (at == null) {
-                continue;
-            }
+            at.mark |= NameState.GLUE;
+            targets[marked++] = at;
             for (int type : GLUE_TYPES) {
-                for (List<Rr> rrs2 : at.contributions.values()) {
-                    for (Rr a : rrs2) {
-                        if (a.type() == type) {
-                            out.add(new AnswerEncoder.Additional(rr.target(), a));
-                        }
+                if (at.shared()) {
+                    for (Object recs : at.contributions()) {
+                        glue.addOfType(target, recs, type);
                     }
+                } else if (at.contributed()) {
+                    glue.addOfType(target, at.single(), type);
                 }
             }
         }
-        return out;
+        for (int i = 0; i < marked; i++) {
+            targets[i].mark &= ~NameState.GLUE;
+        }
+        return glue;
     }
 
     /** Sets the SOA that negative answers of a zone carry (body: everything after the owner name). */

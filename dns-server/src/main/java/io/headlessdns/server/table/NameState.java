@@ -1,0 +1,131 @@
+package io.headlessdns.server.table;
+
+import io.headlessdns.server.compile.Rr;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the table writer knows of one name: who contributes which records to it, and how many contributed
+ * names lie below it (an empty non-terminal exists while that count is positive, RFC 8020).
+ *
+ * <p>Design note: the writer keeps one of these per served name, so it is kept to five fields. Almost
+ * every name has exactly one contributor, whose records are held directly: one {@link Rr}, or an
+ * {@code Rr[]} when there are several. Only a name that several contributors share (a PTR of an IP
+ * behind two services) gets a map, kept in insertion order so merged RRsets are stable.
+ */
+final class NameState {
+    /** Stands for "several contributors" in {@link #contributor}; {@link #records} is then the map. */
+    private static final Object MANY = new Object();
+    static final Rr[] NO_RECORDS = new Rr[0];
+
+    /** {@link #mark} bits, set during one {@code replace} and cleared before it returns. */
+    static final int SEEN = 1;
+    static final int DIRTY = 2;
+    static final int GLUE = 4;
+
+    final NameKey key;
+    /** The one contributor, {@link #MANY}, or null when nobody contributes records. */
+    private Object contributor;
+    /** The contributor's records (an Rr or an Rr[]), or for MANY a map from contributor to those. */
+    private Object records;
+    int namesBelow;
+    int mark;
+
+    NameState(NameKey key) {
+        this.key = key;
+    }
+
+    boolean contributed() {
+        return contributor != null;
+    }
+
+    boolean exists() {
+        return contributor != null || namesBelow > 0;
+    }
+
+    boolean shared() {
+        return contributor == MANY;
+    }
+
+    /** The records of one contributor here (an Rr or Rr[]), or null when it contributes nothing. */
+    @SuppressWarnings("unchecked")
+    Object recordsOf(Object who) {
+        if (contributor == MANY) {
+            return ((Map<Object, Object>) records).get(who);
+        }
+        return who.equals(contributor) ? records : null;
+    }
+
+    /** The only contribution's records, or null when the name is shared or has none. */
+    Object single() {
+        return contributor == MANY ? null : records;
+    }
+
+    @SuppressWarnings("unchecked")
+    Iterable<Object> contributions() {
+        if (contributor == MANY) {
+            return ((Map<Object, Object>) records).values();
+        }
+        return contributor == null ? List.of() : List.of(records);
+    }
+
+    @SuppressWarnings("unchecked")
+    void put(Object who, Object recs) {
+        if (contributor == MANY) {
+            ((Map<Object, Object>) records).put(who, recs);
+        } else if (contributor == null || contributor.equals(who)) {
+            contributor = who;
+            records = recs;
+        } else {
+            Map<Object, Object> many = new LinkedHashMap<>(4);
+            many.put(contributor, records);
+            many.put(who, recs);
+            contributor = MANY;
+            records = many;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    void remove(Object who) {
+        if (contributor == MANY) {
+            Map<Object, Object> many = (Map<Object, Object>) records;
+            many.remove(who);
+            if (many.size() == 1) {
+                Map.Entry<Object, Object> last = many.entrySet().iterator().next();
+                contributor = last.getKey();
+                records = last.getValue();
+            }
+        } else if (who.equals(contributor)) {
+            contributor = null;
+            records = null;
+        }
+    }
+
+    /** The compact form kept for a contribution: one Rr, or an array. */
+    static Object compact(List<Rr> rrs) {
+        return rrs.size() == 1 ? rrs.get(0) : rrs.isEmpty() ? NO_RECORDS : rrs.toArray(NO_RECORDS);
+    }
+
+    static int count(Object recs) {
+        return recs instanceof Rr ? 1 : ((Rr[]) recs).length;
+    }
+
+    static Rr at(Object recs, int i) {
+        return recs instanceof Rr r ? r : ((Rr[]) recs)[i];
+    }
+
+    /** Whether a kept contribution holds the same records, in the same order, as a new one. */
+    static boolean same(Object recs, List<Rr> rrs) {
+        int n = count(recs);
+        if (n != rrs.size()) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (!at(recs, i).equals(rrs.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
