@@ -89,8 +89,10 @@ public final class RecordCompiler {
     }
 
     private void headless(ServiceView s, byte[] base, Records out) {
-        Map<String, List<Srv>> srvs = new LinkedHashMap<>();
+        List<SrvGroup> srvs = new ArrayList<>(2);
         NameKey baseKey = NameKey.of(base);
+        int podTtl = options.ttls().pod();
+        int serviceTtl = options.ttls().service();
         for (EndpointView e : s.endpoints()) {
             boolean published = s.publishes(e);
             // with --publish-pod-names-before-ready a member's own name answers once it has an address;
@@ -102,26 +104,50 @@ public final class RecordCompiler {
             for (String ip : e.addresses()) {
                 InetAddress a = IpLiteral.parse(ip);
                 byte[] member = DnsName.prepend(hostname != null ? hostname : DnsName.dashed(a), base);
-                out.add(NameKey.of(member), address(a, options.ttls().pod()));
+                Rr podAddress = address(a, podTtl);
+                out.add(NameKey.of(member), podAddress);
                 out.add(DnsName.reverse(a), ptr(member, hostname != null ? PtrPolicy.RANK_HOSTNAME : PtrPolicy.RANK_ENDPOINT));
                 if (!published) {
                     continue;
                 }
-                out.add(baseKey, address(a, options.ttls().service()));
+                // the same record object at both names when the TTLs agree: the writer keeps both for as long as they are served
+                out.add(baseKey, serviceTtl == podTtl ? podAddress : podAddress.withTtl(serviceTtl));
                 for (PortView p : e.ports()) {
                     if (p.named()) {
-                        srvs.computeIfAbsent(p.protocol() + "/" + p.name(), k -> new ArrayList<>()).add(new Srv(p, member));
+                        SrvGroup.of(srvs, p).targets.add(new Srv(p, member));
                     }
                 }
             }
         }
-        for (List<Srv> group : srvs.values()) {
-            byte[] owner = srvName(group.get(0).port, base);
-            List<Srv> distinct = group.stream().distinct().toList();
+        for (SrvGroup group : srvs) {
+            byte[] owner = srvName(group.port, base);
+            java.util.Set<Srv> distinct = new java.util.LinkedHashSet<>(group.targets);
             int weight = Math.max(1, 100 / distinct.size());
             for (Srv x : distinct) {
                 out.add(owner, srv(0, weight, x.port.port(), x.target));
             }
+        }
+    }
+
+    /** The SRV targets of one named port (protocol and name): one RRset. */
+    private static final class SrvGroup {
+        final PortView port;
+        final List<Srv> targets = new ArrayList<>();
+
+        private SrvGroup(PortView port) {
+            this.port = port;
+        }
+
+        /** The group of a port among a service's few groups, found by a scan rather than a string key. */
+        static SrvGroup of(List<SrvGroup> groups, PortView p) {
+            for (SrvGroup g : groups) {
+                if (g.port.name().equals(p.name()) && g.port.protocol().equals(p.protocol())) {
+                    return g;
+                }
+            }
+            SrvGroup g = new SrvGroup(p);
+            groups.add(g);
+            return g;
         }
     }
 
@@ -227,25 +253,23 @@ public final class RecordCompiler {
 
     /** Records grouped by owner, each RRset free of duplicates (RFC 2181 5). */
     private static final class Records {
-        private final Map<NameKey, java.util.Set<Rr>> map = new LinkedHashMap<>();
+        private final Map<NameKey, List<Rr>> map = new LinkedHashMap<>();
 
         void add(byte[] owner, Rr rr) {
             add(NameKey.of(owner), rr);
         }
 
         void add(NameKey owner, Rr rr) {
-            map.computeIfAbsent(owner, k -> new java.util.LinkedHashSet<>()).add(rr);
+            ((RrSet) map.computeIfAbsent(owner, k -> new RrSet())).put(rr);
         }
 
         void exists(byte[] owner) {
-            map.computeIfAbsent(NameKey.of(owner), k -> new java.util.LinkedHashSet<>());
+            map.computeIfAbsent(NameKey.of(owner), k -> new RrSet());
         }
 
         Map<NameKey, List<Rr>> build() {
-            // a plain HashMap sized to fit: this map is kept by the table writer for as long as the object lives
-            Map<NameKey, List<Rr>> out = new java.util.HashMap<>((int) (map.size() / 0.75f) + 1);
-            map.forEach((k, v) -> out.put(k, List.copyOf(v)));
-            return out;
+            // handed to the table writer, which keeps the records, not this map
+            return map;
         }
     }
 }

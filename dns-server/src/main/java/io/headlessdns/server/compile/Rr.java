@@ -33,6 +33,11 @@ public final class Rr {
         this.rank = rank;
     }
 
+    /** This record with another TTL (the RDATA arrays are shared: they are never modified). */
+    public Rr withTtl(int newTtl) {
+        return new Rr(type, newTtl, fixed, target, rank);
+    }
+
     public int rank() {
         return rank;
     }

@@ -87,6 +87,24 @@ public final class DnsName {
 
     /** Concatenates a relative prefix (e.g. one label) with an absolute wire name. */
     public static byte[] prepend(String label, byte[] suffix) {
+        int n = label.length();
+        if (n > 0 && n <= MAX_LABEL && label.indexOf('.') < 0) {
+            // one label, the compiler's common case: written straight into the result
+            byte[] out = new byte[1 + n + suffix.length];
+            out[0] = (byte) n;
+            for (int i = 0; i < n; i++) {
+                char c = label.charAt(i);
+                if (c > 0x7f) {
+                    throw new IllegalArgumentException("not an ASCII name: '" + label + "'");
+                }
+                out[1 + i] = (byte) (c >= 'A' && c <= 'Z' ? c + 32 : c);
+            }
+            System.arraycopy(suffix, 0, out, 1 + n, suffix.length);
+            if (out.length > MAX_LENGTH) {
+                throw new IllegalArgumentException("name over 255 octets");
+            }
+            return out;
+        }
         byte[] l = fromText(label);
         byte[] out = new byte[l.length - 1 + suffix.length];
         System.arraycopy(l, 0, out, 0, l.length - 1);
@@ -147,11 +165,14 @@ public final class DnsName {
         if (a.length == 4) {
             out = new byte[4 * 4 + IN_ADDR_ARPA.length];
             for (int i = 3; i >= 0; i--) {
-                String octet = Integer.toString(a[i] & 0xff);
-                out[n++] = (byte) octet.length();
-                for (int j = 0; j < octet.length(); j++) {
-                    out[n++] = (byte) octet.charAt(j);
+                int v = a[i] & 0xff;
+                int digits = v >= 100 ? 3 : v >= 10 ? 2 : 1;
+                out[n++] = (byte) digits;
+                for (int j = digits - 1; j >= 0; j--) {
+                    out[n + j] = (byte) ('0' + v % 10);
+                    v /= 10;
                 }
+                n += digits;
             }
             System.arraycopy(IN_ADDR_ARPA, 0, out, n, IN_ADDR_ARPA.length);
             n += IN_ADDR_ARPA.length;
