@@ -89,6 +89,7 @@ public final class RecordCompiler {
     }
 
     private void headless(ServiceView s, byte[] base, Records out) {
+        out.expect(2 * s.endpoints().size() + 4);
         List<SrvGroup> srvs = new ArrayList<>(2);
         NameKey baseKey = NameKey.of(base);
         int podTtl = options.ttls().pod();
@@ -253,7 +254,14 @@ public final class RecordCompiler {
 
     /** Records grouped by owner, each RRset free of duplicates (RFC 2181 5). */
     private static final class Records {
-        private final Map<NameKey, List<Rr>> map = new LinkedHashMap<>();
+        private Map<NameKey, List<Rr>> map = new LinkedHashMap<>();
+
+        /** Sizes the map for about {@code names} owners before the first add, so it is not rehashed as it grows. */
+        void expect(int names) {
+            if (map.isEmpty()) {
+                map = new LinkedHashMap<>((int) (names / 0.75f) + 1);
+            }
+        }
 
         void add(byte[] owner, Rr rr) {
             add(NameKey.of(owner), rr);

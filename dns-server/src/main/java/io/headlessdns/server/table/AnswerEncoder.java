@@ -23,6 +23,8 @@ final class AnswerEncoder {
     private int base;
     private final int[] starts = new int[128];
     private final int[] hashes = new int[128];
+    /** Whether the record being written is the message's last: its names need not be remembered. */
+    private boolean last;
     /** The owner, remembered in the dictionary only once a name needs compressing. */
     private byte[] owner;
 
@@ -66,6 +68,7 @@ final class AnswerEncoder {
         this.owner = owner;
         int[] ends = n > 1 ? new int[n] : null;
         for (int i = 0; i < n; i++) {
+            last = i == n - 1 && glue.count == 0;
             writePointer(Header.LENGTH);
             writeRecordBody(answers[i]);
             if (ends != null) {
@@ -74,6 +77,7 @@ final class AnswerEncoder {
         }
         int answerLength = size;
         for (int i = 0; i < glue.count; i++) {
+            last = i == glue.count - 1;
             writeName(glue.owners[i], true);
             writeRecordBody(glue.rrs[i]);
         }
@@ -84,6 +88,7 @@ final class AnswerEncoder {
     static byte[] recordBodyUncompressed(Rr rr) {
         AnswerEncoder e = new AnswerEncoder();
         e.base = Integer.MAX_VALUE / 2; // nothing is remembered beyond MAX_POINTER: no compression
+        e.last = true;
         e.writeRecordBody(rr);
         return Arrays.copyOf(e.buf, e.size);
     }
@@ -123,7 +128,7 @@ final class AnswerEncoder {
                 }
             }
             int offset = base + size;
-            if (offset <= MAX_POINTER) {
+            if (offset <= MAX_POINTER && !last) {
                 dictionary.putIfAbsent(name, i, hash, offset);
             }
             int len = name[i] & 0xff;

@@ -54,7 +54,7 @@ final class NameState {
         if (contributor == MANY) {
             return ((Map<Object, Object>) records).get(who);
         }
-        return who.equals(contributor) ? records : null;
+        return who == contributor || who.equals(contributor) ? records : null;
     }
 
     /** The only contribution's records, or null when the name is shared or has none. */
@@ -74,7 +74,7 @@ final class NameState {
     void put(Object who, Object recs) {
         if (contributor == MANY) {
             ((Map<Object, Object>) records).put(who, recs);
-        } else if (contributor == null || contributor.equals(who)) {
+        } else if (contributor == null || contributor == who || contributor.equals(who)) {
             contributor = who;
             records = recs;
         } else {
@@ -96,7 +96,7 @@ final class NameState {
                 contributor = last.getKey();
                 records = last.getValue();
             }
-        } else if (who.equals(contributor)) {
+        } else if (who == contributor || who.equals(contributor)) {
             contributor = null;
             records = null;
         }

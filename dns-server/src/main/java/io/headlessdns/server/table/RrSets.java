@@ -13,8 +13,12 @@ import java.util.Set;
  */
 final class RrSets {
     private Rr[] all = new Rr[16];
+    /** The gathered records: {@link #all}, or a single contribution's own array (never written to). */
+    private Rr[] view = all;
     private int size;
     private Rr[] selected = new Rr[16];
+    /** The selected RRset: {@link #selected}, or the gathered array when it holds one type only. */
+    private Rr[] selectedView = selected;
     private int selectedCount;
     private NameState[] targets = new NameState[16];
     private final AnswerEncoder.Glue glue = new AnswerEncoder.Glue();
@@ -24,13 +28,15 @@ final class RrSets {
     /** Collects a name's records: the union of its contributions, duplicates removed, order kept. */
     void gather(NameState s) {
         size = 0;
+        view = all;
         if (!s.shared()) {
             Object recs = s.single();
-            if (recs != null) {
-                // one contribution is already free of duplicates (the compiler's RRsets are sets)
-                for (int i = 0, n = NameState.count(recs); i < n; i++) {
-                    add(NameState.at(recs, i));
-                }
+            if (recs instanceof Rr[] array) {
+                // one contribution is already free of duplicates (the compiler's RRsets are sets): read it in place
+                view = array;
+                size = array.length;
+            } else if (recs != null) {
+                add((Rr) recs);
             }
             return;
         }
@@ -49,6 +55,7 @@ final class RrSets {
     private void add(Rr rr) {
         if (size == all.length) {
             all = Arrays.copyOf(all, size * 2);
+            view = all;
         }
         all[size++] = rr;
     }
@@ -58,16 +65,16 @@ final class RrSets {
     }
 
     Rr get(int i) {
-        return all[i];
+        return view[i];
     }
 
     /** Bit {@link RecordType#slot} set for each type among the gathered records. */
     int slots(NameKey owner) {
         int bits = 0;
         for (int i = 0; i < size; i++) {
-            int slot = RecordType.slot(all[i].type());
+            int slot = RecordType.slot(view[i].type());
             if (slot < 0) {
-                throw new IllegalArgumentException("unsupported record type " + all[i].type() + " at " + owner);
+                throw new IllegalArgumentException("unsupported record type " + view[i].type() + " at " + owner);
             }
             bits |= 1 << slot;
         }
@@ -76,33 +83,45 @@ final class RrSets {
 
     /** Selects the gathered records of one type, in order; returns how many. */
     int select(int type) {
-        if (selected.length < size) {
-            selected = new Rr[Math.max(size, selected.length * 2)];
-        }
         int n = 0;
         for (int i = 0; i < size; i++) {
-            if (all[i].type() == type) {
-                selected[n++] = all[i];
+            if (view[i].type() == type) {
+                n++;
             }
         }
         selectedCount = n;
+        if (n == size) {
+            // one type only, the usual case: the gathered array is the RRset
+            selectedView = view;
+            return n;
+        }
+        if (selected.length < n) {
+            selected = new Rr[Math.max(n, selected.length * 2)];
+        }
+        for (int i = 0, j = 0; i < size; i++) {
+            if (view[i].type() == type) {
+                selected[j++] = view[i];
+            }
+        }
+        selectedView = selected;
         return n;
     }
 
     Rr[] selected() {
-        return selected;
+        return selectedView;
     }
 
     /** Keeps the one PTR of {@link io.headlessdns.server.compile.PtrPolicy#HOSTNAME_FIRST}: lowest rank, then the smallest name. */
     int keepCanonicalPtr() {
-        Rr best = selected[0];
+        Rr best = selectedView[0];
         for (int i = 1; i < selectedCount; i++) {
-            Rr rr = selected[i];
+            Rr rr = selectedView[i];
             if (rr.rank() < best.rank() || rr.rank() == best.rank() && Arrays.compare(rr.target(), best.target()) < 0) {
                 best = rr;
             }
         }
         selected[0] = best;
+        selectedView = selected;
         selectedCount = 1;
         return 1;
     }

@@ -34,7 +34,7 @@ public final class TableWriter {
 
     private final RecordTable table;
     private final PtrPolicy ptrPolicy;
-    private final Map<Object, NameState[]> byContributor = new HashMap<>();
+    private final Map<Object, Contribution> byContributor = new HashMap<>();
     private final Map<NameKey, NameState> names = new HashMap<>();
     private final AnswerEncoder encoder = new AnswerEncoder();
     /** Names answered NXDOMAIN with an explanation while no contributor makes them exist, and their counters. */
@@ -48,6 +48,17 @@ public final class TableWriter {
     private final EncodedAnswer[] bySlot = new EncodedAnswer[RecordType.SLOTS];
     private final NameKey.Probe probe = new NameKey.Probe(256);
 
+    /** One contributor: its key as first seen, and the names it writes (their records are in their states). */
+    private static final class Contribution {
+        final Object key;
+        NameState[] names;
+
+        Contribution(Object key, NameState[] names) {
+            this.key = key;
+            this.names = names;
+        }
+    }
+
     public TableWriter(RecordTable table, PtrPolicy ptrPolicy) {
         this.table = table;
         this.ptrPolicy = ptrPolicy;
@@ -58,7 +69,10 @@ public final class TableWriter {
      * Names outside every zone of the table are rejected.
      */
     public void replace(Object contributor, Map<NameKey, List<Rr>> records) {
-        NameState[] old = records.isEmpty() ? byContributor.remove(contributor) : byContributor.get(contributor);
+        Contribution known = records.isEmpty() ? byContributor.remove(contributor) : byContributor.get(contributor);
+        NameState[] old = known == null ? null : known.names;
+        // the key object first seen is the one the states hold, so comparing them is mostly an identity check
+        Object who = known == null ? contributor : known.key;
         NameState[] now = new NameState[records.size()];
         try {
             int i = 0;
@@ -66,17 +80,17 @@ public final class TableWriter {
                 NameState s = state(e.getKey());
                 now[i++] = s;
                 s.mark |= NameState.SEEN;
-                Object before = s.recordsOf(contributor);
+                Object before = s.recordsOf(who);
                 List<Rr> rrs = e.getValue();
                 if (before == null) {
                     boolean wasContributed = s.contributed();
-                    s.put(contributor, NameState.compact(rrs));
+                    s.put(who, NameState.compact(rrs));
                     markDirty(s);
                     if (!wasContributed) {
                         adjustAncestors(s, +1);
                     }
                 } else if (!NameState.same(before, rrs)) {
-                    s.put(contributor, NameState.compact(rrs));
+                    s.put(who, NameState.compact(rrs));
                     markDirty(s);
                 } else if (hasTargetWithGlue(before)) {
                     glueOnly.add(s);
@@ -85,7 +99,7 @@ public final class TableWriter {
             if (old != null) {
                 for (NameState s : old) {
                     if ((s.mark & NameState.SEEN) == 0) {
-                        s.remove(contributor);
+                        s.remove(who);
                         markDirty(s);
                         if (!s.contributed()) {
                             adjustAncestors(s, -1);
@@ -93,8 +107,10 @@ public final class TableWriter {
                     }
                 }
             }
-            if (now.length > 0) {
-                byContributor.put(contributor, now);
+            if (known != null && now.length > 0) {
+                known.names = now;
+            } else if (now.length > 0) {
+                byContributor.put(contributor, new Contribution(contributor, now));
             }
             if (!dirty.isEmpty()) {
                 // SRV and NS answers carry their targets' addresses in the additional section
