@@ -22,6 +22,7 @@ final class AnswerEncoder {
     private final Dictionary dictionary = new Dictionary();
     private int base;
     private final int[] starts = new int[128];
+    private final int[] ownerStarts = new int[128];
     private final int[] hashes = new int[128];
     /** Whether the record being written is the message's last: its names need not be remembered. */
     private boolean last;
@@ -111,6 +112,15 @@ final class AnswerEncoder {
     }
 
     private void writeName(byte[] name, boolean compress) {
+        if (owner != null && last) {
+            // the only name of the RRset, as in most PTR and CNAME answers: the owner is the only earlier name
+            if (compress) {
+                writeAgainstOwner(name);
+            } else {
+                write(name, 0, name.length);
+            }
+            return;
+        }
         if (owner != null) {
             remember(owner, Header.LENGTH);
             owner = null;
@@ -118,6 +128,8 @@ final class AnswerEncoder {
         int[] hashes = suffixHashes(name);
         int label = 0;
         int i = 0;
+        // once a suffix is known, its own suffixes are too (each name is remembered down to the root)
+        boolean known = last;
         while (name[i] != 0) {
             int hash = hashes[label++];
             if (compress) {
@@ -128,14 +140,49 @@ final class AnswerEncoder {
                 }
             }
             int offset = base + size;
-            if (offset <= MAX_POINTER && !last) {
-                dictionary.putIfAbsent(name, i, hash, offset);
+            if (offset <= MAX_POINTER && !known) {
+                known = !dictionary.putIfAbsent(name, i, hash, offset);
             }
             int len = name[i] & 0xff;
             write(name, i, len + 1);
             i += len + 1;
         }
         write1(0);
+    }
+
+    /**
+     * Writes a name compressed against the owner alone: the longest suffix it shares with the owner, on
+     * label boundaries, becomes a pointer into the question. The same bytes the dictionary would give
+     * while it holds nothing but the owner, without hashing a suffix.
+     */
+    private void writeAgainstOwner(byte[] name) {
+        int nameLabels = labelStarts(name, starts);
+        int ownerLabels = labelStarts(owner, ownerStarts);
+        int i = nameLabels;
+        int j = ownerLabels;
+        while (i > 0 && j > 0 && sameLabel(name, starts[i - 1], owner, ownerStarts[j - 1])) {
+            i--;
+            j--;
+        }
+        if (i == nameLabels) {
+            write(name, 0, name.length);
+        } else {
+            write(name, 0, starts[i]);
+            writePointer(Header.LENGTH + ownerStarts[j]);
+        }
+    }
+
+    private static int labelStarts(byte[] name, int[] into) {
+        int count = 0;
+        for (int i = 0; name[i] != 0; i += (name[i] & 0xff) + 1) {
+            into[count++] = i;
+        }
+        return count;
+    }
+
+    private static boolean sameLabel(byte[] a, int ai, byte[] b, int bi) {
+        int len = (a[ai] & 0xff) + 1;
+        return Arrays.equals(a, ai, ai + len, b, bi, bi + len);
     }
 
     private void remember(byte[] name, int messageOffset) {

@@ -37,12 +37,13 @@ final class Dictionary {
         return -1;
     }
 
-    void putIfAbsent(byte[] name, int from, int hash, int offset) {
+    /** Remembers a suffix's offset unless the suffix is known; returns whether it was new. */
+    boolean putIfAbsent(byte[] name, int from, int hash, int offset) {
         int mask = stamps.length - 1;
         int i = slot(hash, mask);
         for (; stamps[i] == stamp; i = (i + 1) & mask) {
             if (hashes[i] == hash && Arrays.equals(names[i], froms[i], names[i].length, name, from, name.length)) {
-                return;
+                return false;
             }
         }
         stamps[i] = stamp;
@@ -53,6 +54,7 @@ final class Dictionary {
         if (++count * 2 > stamps.length) {
             grow();
         }
+        return true;
     }
 
     private static int slot(int hash, int mask) {
