@@ -13,6 +13,18 @@ public final class IpLiteral {
 
     /** The address, or throws IllegalArgumentException naming the bad value. */
     public static InetAddress parse(String s) {
+        try {
+            return InetAddress.getByAddress(bytes(s));
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an IP address: " + s, e);
+        }
+    }
+
+    /**
+     * The address in network byte order (4 or 16 bytes), or throws IllegalArgumentException naming the bad
+     * value. No InetAddress for IPv4, which the compiler parses once per endpoint.
+     */
+    public static byte[] bytes(String s) {
         if (s == null || s.isEmpty()) {
             throw new IllegalArgumentException("empty IP address");
         }
@@ -25,7 +37,7 @@ public final class IpLiteral {
                     }
                 }
                 // a string with ':' and only hex digits, dots and colons is parsed as a literal, never looked up
-                return InetAddress.getByName(s);
+                return InetAddress.getByName(s).getAddress();
             }
             byte[] b = new byte[4];
             int octet = 0;
@@ -48,7 +60,7 @@ public final class IpLiteral {
                 throw new IllegalArgumentException("not an IP address: " + s);
             }
             b[3] = (byte) value;
-            return InetAddress.getByAddress(b);
+            return b;
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("not an IP address: " + s, e);
         }

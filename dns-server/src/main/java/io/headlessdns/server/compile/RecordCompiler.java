@@ -8,7 +8,6 @@ import io.headlessdns.k8s.model.ServiceView;
 import io.headlessdns.server.name.DnsName;
 import io.headlessdns.server.table.NameKey;
 import io.headlessdns.server.wire.RecordType;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -103,7 +102,7 @@ public final class RecordCompiler {
             }
             String hostname = DnsName.isDns1123Label(e.hostname()) ? e.hostname() : null;
             for (String ip : e.addresses()) {
-                InetAddress a = IpLiteral.parse(ip);
+                byte[] a = IpLiteral.bytes(ip);
                 byte[] member = DnsName.prepend(hostname != null ? hostname : DnsName.dashed(a), base);
                 Rr podAddress = address(a, podTtl);
                 out.add(NameKey.of(member), podAddress);
@@ -239,7 +238,12 @@ public final class RecordCompiler {
     }
 
     private static Rr address(InetAddress a, int ttl) {
-        return new Rr(a instanceof Inet4Address ? RecordType.A : RecordType.AAAA, ttl, a.getAddress(), null);
+        return address(a.getAddress(), ttl);
+    }
+
+    /** An A or AAAA record over the address bytes (kept, not copied). */
+    private static Rr address(byte[] a, int ttl) {
+        return new Rr(a.length == 4 ? RecordType.A : RecordType.AAAA, ttl, a, null);
     }
 
     private Rr ptr(byte[] target, int rank) {

@@ -1,6 +1,5 @@
 package io.headlessdns.server.name;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Locale;
 
@@ -159,7 +158,11 @@ public final class DnsName {
      * The reverse-mapping name of an address (RFC 1035 3.5 for IPv4, RFC 3596 2.5 for IPv6 nibbles).
      */
     public static byte[] reverse(InetAddress address) {
-        byte[] a = address.getAddress();
+        return reverse(address.getAddress());
+    }
+
+    /** {@link #reverse(InetAddress)} of an address's bytes (4 or 16, network order). */
+    public static byte[] reverse(byte[] a) {
         byte[] out;
         int n = 0;
         if (a.length == 4) {
@@ -198,8 +201,12 @@ public final class DnsName {
      * or colons of the fully expanded form (IPv6) replaced by dashes, e.g. {@code 10-244-3-40}.
      */
     public static String dashed(InetAddress address) {
-        if (address instanceof Inet6Address) {
-            byte[] a = address.getAddress();
+        return dashed(address.getAddress());
+    }
+
+    /** {@link #dashed(InetAddress)} of an address's bytes (4 or 16, network order). */
+    public static String dashed(byte[] a) {
+        if (a.length == 16) {
             StringBuilder sb = new StringBuilder(39);
             for (int i = 0; i < 16; i += 2) {
                 if (i > 0) {
@@ -209,7 +216,7 @@ public final class DnsName {
             }
             return sb.toString();
         }
-        return address.getHostAddress().replace('.', '-');
+        return (a[0] & 0xff) + "-" + (a[1] & 0xff) + "-" + (a[2] & 0xff) + "-" + (a[3] & 0xff);
     }
 
     /** Whether a string is a valid DNS-1123 label, the only hostnames Kubernetes puts into DNS. */
