@@ -123,8 +123,14 @@ public final class RecordCompiler {
             byte[] owner = srvName(group.port, base);
             java.util.Set<Srv> distinct = new java.util.LinkedHashSet<>(group.targets);
             int weight = Math.max(1, 100 / distinct.size());
+            Rr previous = null;
             for (Srv x : distinct) {
-                out.add(owner, srv(0, weight, x.port.port(), x.target));
+                // members of a group nearly always share the port: one RDATA prefix for all of them
+                Rr rr = previous != null && previous.fixed()[4] == (byte) (x.port.port() >> 8) && previous.fixed()[5] == (byte) x.port.port()
+                        ? new Rr(RecordType.SRV, previous.ttl(), previous.fixed(), x.target)
+                        : srv(0, weight, x.port.port(), x.target);
+                out.add(owner, rr);
+                previous = rr;
             }
         }
     }

@@ -35,7 +35,7 @@ public final class TableWriter {
     private final RecordTable table;
     private final PtrPolicy ptrPolicy;
     private final Map<Object, Contribution> byContributor = new HashMap<>();
-    private final Map<NameKey, NameState> names = new HashMap<>();
+    private final NameStates names = new NameStates();
     private final AnswerEncoder encoder = new AnswerEncoder();
     /** Names answered NXDOMAIN with an explanation while no contributor makes them exist, and their counters. */
     private final Map<NameKey, LongAdder> explained = new HashMap<>();
@@ -210,7 +210,7 @@ public final class TableWriter {
         if (s == null) {
             zoneOf(key);
             s = new NameState(key);
-            names.put(key, s);
+            names.add(s);
         }
         return s;
     }
@@ -251,7 +251,7 @@ public final class TableWriter {
         if (p == null) {
             NameKey key = NameKey.of(Arrays.copyOfRange(name, from, name.length));
             p = new NameState(key);
-            names.put(key, p);
+            names.add(p);
         }
         return p;
     }

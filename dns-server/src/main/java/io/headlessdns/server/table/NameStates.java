@@ -1,0 +1,90 @@
+package io.headlessdns.server.table;
+
+/**
+ * The table writer's states by name: an open-addressing hash set of {@link NameState}s keyed by their
+ * own {@link NameState#key}, with linear probing and backward-shift deletion.
+ *
+ * <p>Design note: a HashMap spends a 32-byte entry on each of the (hundreds of thousands of) names;
+ * here a name costs one array slot. Not thread-safe: the single writer's.
+ */
+final class NameStates {
+    private static final int MIN_CAPACITY = 1024;
+
+    private NameState[] slots = new NameState[MIN_CAPACITY];
+    private int size;
+
+    /** The state of a name, or null; {@code key} may be a {@link NameKey.Probe}. */
+    NameState get(NameKey key) {
+        int mask = slots.length - 1;
+        for (int i = index(key.hashCode(), mask); ; i = (i + 1) & mask) {
+            NameState s = slots[i];
+            if (s == null || s.key.equals(key)) {
+                return s;
+            }
+        }
+    }
+
+    /** Adds a state whose name is not present yet. */
+    void add(NameState s) {
+        if ((size + 1) * 4 > slots.length * 3) {
+            resize(slots.length * 2);
+        }
+        insert(slots, s);
+        size++;
+    }
+
+    void remove(NameKey key) {
+        int mask = slots.length - 1;
+        int i = index(key.hashCode(), mask);
+        while (slots[i] != null && !slots[i].key.equals(key)) {
+            i = (i + 1) & mask;
+        }
+        if (slots[i] == null) {
+            return;
+        }
+        slots[i] = null;
+        size--;
+        // shift later members of the probe run back, so a look-up never stops early at the hole
+        for (int j = (i + 1) & mask; slots[j] != null; j = (j + 1) & mask) {
+            int home = index(slots[j].key.hashCode(), mask);
+            boolean movable = i <= j ? home <= i || home > j : home <= i && home > j;
+            if (movable) {
+                slots[i] = slots[j];
+                slots[j] = null;
+                i = j;
+            }
+        }
+        if (slots.length > MIN_CAPACITY && size * 8 < slots.length) {
+            resize(slots.length / 2);
+        }
+    }
+
+    int size() {
+        return size;
+    }
+
+    private void resize(int capacity) {
+        NameState[] grown = new NameState[capacity];
+        for (NameState s : slots) {
+            if (s != null) {
+                insert(grown, s);
+            }
+        }
+        slots = grown;
+    }
+
+    private static void insert(NameState[] table, NameState s) {
+        int mask = table.length - 1;
+        int i = index(s.key.hashCode(), mask);
+        while (table[i] != null) {
+            i = (i + 1) & mask;
+        }
+        table[i] = s;
+    }
+
+    /** NameKey hashes are polynomial over bytes; spread them before masking. */
+    private static int index(int hash, int mask) {
+        int h = hash * 0x9E3779B9;
+        return (h ^ (h >>> 16)) & mask;
+    }
+}
