@@ -86,12 +86,14 @@ final class AnswerEncoder {
     }
 
     /** Encodes one record, for the pre-encoded SOA of negative answers (owner written at query time). */
-    static byte[] recordBodyUncompressed(Rr rr) {
-        AnswerEncoder e = new AnswerEncoder();
-        e.base = Integer.MAX_VALUE / 2; // nothing is remembered beyond MAX_POINTER: no compression
-        e.last = true;
-        e.writeRecordBody(rr);
-        return Arrays.copyOf(e.buf, e.size);
+    byte[] recordBodyUncompressed(Rr rr) {
+        size = 0;
+        dictionary.clear();
+        owner = null;
+        base = Integer.MAX_VALUE / 2; // nothing is remembered beyond MAX_POINTER: no compression
+        last = true;
+        writeRecordBody(rr);
+        return Arrays.copyOf(buf, size);
     }
 
     private void writeRecordBody(Rr rr) {

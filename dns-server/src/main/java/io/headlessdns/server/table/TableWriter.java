@@ -47,6 +47,8 @@ public final class TableWriter {
     private final RrSets sets = new RrSets();
     private final EncodedAnswer[] bySlot = new EncodedAnswer[RecordType.SLOTS];
     private final NameKey.Probe probe = new NameKey.Probe(256);
+    private Rr lastSoa;
+    private byte[] lastSoaBody;
 
     /** One contributor: its key as first seen, and the names it writes (their records are in their states). */
     private static final class Contribution {
@@ -320,6 +322,11 @@ public final class TableWriter {
 
     /** Sets the SOA that negative answers of a zone carry (body: everything after the owner name). */
     public void setNegativeSoa(Zone zone, Rr soa) {
-        zone.soaBody = AnswerEncoder.recordBodyUncompressed(soa);
+        if (soa != lastSoa) {
+            // the updater sets the same SOA on every zone after each change: encode it once
+            lastSoa = soa;
+            lastSoaBody = encoder.recordBodyUncompressed(soa);
+        }
+        zone.soaBody = lastSoaBody;
     }
 }
