@@ -13,11 +13,15 @@ public sealed class Node permits ExplainedNegative {
 
     /** Bit {@code slot} set when the node has an RRset of the type in that slot. */
     private final int present;
-    /** The RRsets present, in slot order: most nodes hold one, so no slot array per node. */
-    private final EncodedAnswer[] answers;
+    /**
+     * The RRset of the lowest present slot, then the others in slot order: nearly every node holds one
+     * RRset, which then costs no array.
+     */
+    private final EncodedAnswer first;
+    private final EncodedAnswer[] rest;
     final Zone zone;
 
-    /** {@code bySlot} is indexed by {@link RecordType#slot}; null entries are absent types. */
+    /** {@code bySlot} is indexed by {@link RecordType#slot}; null entries are absent types. Not kept. */
     Node(EncodedAnswer[] bySlot, Zone zone) {
         int bits = 0;
         int n = 0;
@@ -27,39 +31,49 @@ public sealed class Node permits ExplainedNegative {
                 n++;
             }
         }
-        EncodedAnswer[] packed = n == 0 ? NONE : new EncodedAnswer[n];
+        EncodedAnswer head = null;
+        EncodedAnswer[] tail = n <= 1 ? NONE : new EncodedAnswer[n - 1];
         for (int i = 0, j = 0; i < bySlot.length; i++) {
             if (bySlot[i] != null) {
-                packed[j++] = bySlot[i];
+                if (head == null) {
+                    head = bySlot[i];
+                } else {
+                    tail[j++] = bySlot[i];
+                }
             }
         }
         this.present = bits;
-        this.answers = packed;
+        this.first = head;
+        this.rest = tail;
         this.zone = zone;
+    }
+
+    private EncodedAnswer at(int index) {
+        return index == 0 ? first : rest[index - 1];
     }
 
     /** The answer for a query type, or null (NODATA). A CNAME answers every type but CNAME itself too. */
     public EncodedAnswer answer(int qtype) {
         int slot = RecordType.slot(qtype);
         if (slot >= 0 && (present & (1 << slot)) != 0) {
-            return answers[Integer.bitCount(present & ((1 << slot) - 1))];
+            return at(Integer.bitCount(present & ((1 << slot) - 1)));
         }
         if (qtype != RecordType.CNAME && (present & CNAME_BIT) != 0) {
-            return answers[Integer.bitCount(present & (CNAME_BIT - 1))];
+            return at(Integer.bitCount(present & (CNAME_BIT - 1)));
         }
         return null;
     }
 
     /** A minimal answer to ANY (RFC 8482 4.2): one RRset the node has, or null. */
     public EncodedAnswer anyAnswer() {
-        return answers.length == 0 ? null : answers[0];
+        return first;
     }
 
     /** Each RRset with its type, for the records dump. */
     public void forEach(java.util.function.BiConsumer<Integer, EncodedAnswer> action) {
         for (int slot = 0, j = 0; slot < RecordType.SLOTS; slot++) {
             if ((present & (1 << slot)) != 0) {
-                action.accept(RecordType.typeOfSlot(slot), answers[j++]);
+                action.accept(RecordType.typeOfSlot(slot), at(j++));
             }
         }
     }
