@@ -37,8 +37,6 @@ function median(arr, n,   i, j, t) {
 NR == 1 { next }
 { key = $2 " " $3; keys[key] = 1; v[key, $4, $1] = $5; if ($1 > rounds) rounds = $1 }
 END {
-  print "| method | kind | metrics off (q/us) | metrics on (q/us) | on/off (median of rounds) |"
-  print "|---|---|---|---|---|"
   for (key in keys) {
     split(key, p, " ")
     n = 0; split("", off); split("", on); split("", ratio)
@@ -47,4 +45,7 @@ END {
     }
     printf "| %s | %s | %.2f | %.2f | %.3f |\n", p[1], p[2], median(off, rounds), median(on, rounds), median(ratio, rounds)
   }
-}' "$OUT/runs.csv" | sort
+}' "$OUT/runs.csv" | sort > "$OUT/table.md"
+echo "| method | kind | metrics off (q/us) | metrics on (q/us) | on/off (median of rounds) |"
+echo "|---|---|---|---|---|"
+cat "$OUT/table.md"
