@@ -141,7 +141,8 @@ public final class Forwarder implements AutoCloseable {
         if (hit != null) {
             ByteBuf out = hit.write(ctx.alloc(), query.getUnsignedShort(query.readerIndex()), engine.queryFlags(), query, qStart,
                     engine.edns(), engine.udpPayload(), engine.dnssecOk(), tcp, hit.remaining(now));
-            meter(engine.questionType(), tcp, ipv6, hit.rcode(), DnsMetrics.PLUGIN_CACHE, query.readableBytes(), out, now);
+            engine.meterAnswer(hit.rcode(), DnsMetrics.PLUGIN_CACHE, tcp, ipv6, query.readableBytes(),
+                    out.readableBytes() - (tcp ? 2 : 0));
             return out;
         }
         return miss(engine, query, tcp, ipv6, ctx, sender, name, nameLength, qStart, now);

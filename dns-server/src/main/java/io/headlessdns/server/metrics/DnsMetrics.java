@@ -15,10 +15,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * array indexings and increments: no tag look-up, no allocation, no lock. {@link DnsCollector} sums the
  * counters at scrape time.
  *
- * <p>Design note: every thread that records (each event loop) has its own shard of plain {@code long}
- * counters, written only by that thread with opaque stores and summed by the scraper with opaque loads.
- * A single writer needs no atomic read-modify-write, so an increment costs what a store costs; atomic
- * adders (a locked instruction each, eight per query) cost more than the rest of a cached answer.
+ * <p>Design note: every thread that records (each event loop) has its own {@link Shard} of plain
+ * {@code long} counters in one flat array, written only by that thread with plain stores and summed by
+ * the scraper with opaque loads (which are not hoisted, so a scrape sees each counter's latest store or
+ * one shortly before it; a 64-bit HotSpot writes a {@code long} whole). A single writer needs no atomic
+ * read-modify-write, so an increment costs what a store costs; atomic adders (a locked instruction
+ * each, eight per query) cost more than the rest of a cached answer. Plain stores, not VarHandle ones:
+ * inlined deep in the hot path a VarHandle call is a store too, but where the JIT's inlining budget runs
+ * out it is a call through method handles, and that measured as a 40% loss (bench/metrics-cost.sh).
+ *
+ * <p>Design note: durations are measured per receive batch, not per query. The event loop reads up to
+ * 16 datagrams with one recvmmsg and sends every response of the batch with one flush, so each query of
+ * a batch waits from the batch's read to its flush: that interval, one clock read at the batch's first
+ * query and one after its flush, is each query's time in the server ({@link Shard#count} then
+ * {@link Shard#batchDone}). Two clock reads per query (a vDSO call each, tens of nanoseconds under
+ * kvm-clock) cost more than the counting itself.
  *
  * <p>Design note: histogram buckets are per bucket, not cumulative, so one observation is one increment;
  * the bucket of a duration is computed arithmetically from the nanoseconds (the bounds are powers of two
@@ -26,6 +37,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class DnsMetrics {
     /** CoreDNS's {@code type} label values (plugin/metrics/vars monitorType); every other type is "other". */
+    /** At most 32: a batch's types are kept as bits of an int. */
     static final String[] TYPES = {"A", "AAAA", "CNAME", "DNSKEY", "DS", "MX", "NSEC3", "NSEC", "NS", "PTR",
         "RRSIG", "SOA", "SRV", "TXT", "HTTPS", "IXFR", "AXFR", "ANY", "other"};
     private static final int[] TYPE_CODES = {RecordType.A, RecordType.AAAA, RecordType.CNAME, 48, 43, 15, 50, 47,
@@ -70,23 +82,28 @@ public final class DnsMetrics {
     private static final int[] LENGTHS = {PROTOS.length * FAMILIES.length * TYPES.length, RCODES * PLUGINS.length,
         TYPES.length * (DURATION_BUCKETS + 1), TYPES.length, PROTOS.length * (SIZE_BOUNDS.length + 1), PROTOS.length,
         PROTOS.length * (SIZE_BOUNDS.length + 1), PROTOS.length};
+    /** Where each counter array starts in a shard's flat array. */
+    private static final int[] OFFSETS = new int[LENGTHS.length];
+    private static final int SHARD_LENGTH;
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
 
     /** Every shard ever made; a shard outlives its thread so counters never go back. */
-    private final List<long[][]> shards = new CopyOnWriteArrayList<>();
-    private final FastThreadLocal<long[][]> shard = new FastThreadLocal<>() {
+    private final List<Shard> shards = new CopyOnWriteArrayList<>();
+    /** The shards of {@link #record} callers that hold none of their own (the forwarder's threads). */
+    private final FastThreadLocal<Shard> threadShard = new FastThreadLocal<>() {
         @Override
-        protected long[][] initialValue() {
-            long[][] s = new long[LENGTHS.length][];
-            for (int i = 0; i < s.length; i++) {
-                s[i] = new long[LENGTHS[i]];
-            }
-            shards.add(s);
-            return s;
+        protected Shard initialValue() {
+            return newShard();
         }
     };
 
     static {
+        int offset = 0;
+        for (int i = 0; i < LENGTHS.length; i++) {
+            OFFSETS[i] = offset;
+            offset += LENGTHS[i];
+        }
+        SHARD_LENGTH = offset;
         java.util.Arrays.fill(TYPE_INDEX, (byte) OTHER_TYPE);
         for (int i = 0; i < TYPE_CODES.length; i++) {
             TYPE_INDEX[TYPE_CODES[i]] = (byte) i;
@@ -117,7 +134,18 @@ public final class DnsMetrics {
     }
 
     /**
-     * Records one answered query. Called on the event loop for every response; allocation-free.
+     * A new shard of counters for one thread to write (an event loop's query engine). Its counts are
+     * part of every scrape from now on.
+     */
+    public Shard newShard() {
+        Shard s = new Shard();
+        shards.add(s);
+        return s;
+    }
+
+    /**
+     * Records one answered query, with its own duration, in the calling thread's shard: for answers
+     * written outside a receive batch (a forwarded query's reply arriving later). Allocation-free.
      *
      * @param qtype the question's type, or -1 when the question could not be read
      * @param rcode the response's (extended) RCODE
@@ -126,29 +154,17 @@ public final class DnsMetrics {
      */
     public void record(int qtype, boolean tcp, boolean ipv6, int rcode, int plugin, int requestSize,
                        int responseSize, long nanos) {
-        int type = typeIndex(qtype);
-        int proto = tcp ? 1 : 0;
-        long[][] s = shard.get();
-        add(s[REQUESTS], (proto * FAMILIES.length + (ipv6 ? 1 : 0)) * TYPES.length + type, 1);
-        add(s[RESPONSES], (rcode & (RCODES - 1)) * PLUGINS.length + plugin, 1);
-        add(s[DURATIONS], type * (DURATION_BUCKETS + 1) + durationBucket(nanos), 1);
-        add(s[DURATION_NANOS], type, nanos);
-        add(s[REQUEST_SIZES], proto * (SIZE_BOUNDS.length + 1) + sizeBucket(requestSize), 1);
-        add(s[REQUEST_BYTES], proto, requestSize);
-        add(s[RESPONSE_SIZES], proto * (SIZE_BOUNDS.length + 1) + sizeBucket(responseSize), 1);
-        add(s[RESPONSE_BYTES], proto, responseSize);
-    }
-
-    /** Only the shard's own thread writes it: a plain read and an opaque store, no atomic instruction. */
-    private static void add(long[] counters, int i, long n) {
-        LONGS.setOpaque(counters, i, (long) LONGS.getOpaque(counters, i) + n);
+        Shard s = threadShard.get();
+        s.countSizes(typeIndex(qtype), tcp, ipv6, rcode, plugin, requestSize, responseSize);
+        s.observe(typeIndex(qtype), 1, nanos);
     }
 
     /** Counter {@code index} of array {@code which} ({@link #REQUESTS}, ...), summed over every shard. */
     long sum(int which, int index) {
+        int i = OFFSETS[which] + index;
         long n = 0;
-        for (long[][] s : shards) {
-            n += (long) LONGS.getOpaque(s[which], index);
+        for (Shard s : shards) {
+            n += (long) LONGS.getOpaque(s.counters, i);
         }
         return n;
     }
@@ -160,5 +176,67 @@ public final class DnsMetrics {
             n += sum(REQUESTS, i);
         }
         return n;
+    }
+
+    /**
+     * One thread's counters. Only that thread calls its methods; the scraper reads {@link #counters}
+     * with opaque loads; see the class's design note.
+     */
+    public static final class Shard {
+        private final long[] counters = new long[SHARD_LENGTH];
+        /** Queries of the open batch per type index, and a bit per type index with any: thread-private. */
+        private final int[] pendingByType = new int[TYPES.length];
+        private int pendingTypes;
+
+        private Shard() {
+        }
+
+        /**
+         * Counts one answered query of the current receive batch: requests, responses and sizes now, its
+         * duration when the batch is done ({@link #batchDone}).
+         */
+        public void count(int qtype, boolean tcp, boolean ipv6, int rcode, int plugin, int requestSize, int responseSize) {
+            int type = typeIndex(qtype);
+            countSizes(type, tcp, ipv6, rcode, plugin, requestSize, responseSize);
+            pendingByType[type]++;
+            pendingTypes |= 1 << type;
+        }
+
+        /** Whether queries of the open batch wait for their duration. */
+        public boolean batchOpen() {
+            return pendingTypes != 0;
+        }
+
+        /** Ends the batch: every query counted since the last call took {@code nanos}. */
+        public void batchDone(long nanos) {
+            for (int types = pendingTypes; types != 0; types &= types - 1) {
+                int type = Integer.numberOfTrailingZeros(types);
+                observe(type, pendingByType[type], nanos);
+                pendingByType[type] = 0;
+            }
+            pendingTypes = 0;
+        }
+
+        private void countSizes(int type, boolean tcp, boolean ipv6, int rcode, int plugin, int requestSize,
+                                int responseSize) {
+            int proto = tcp ? 1 : 0;
+            long[] c = counters;
+            add(c, OFFSETS[REQUESTS] + (proto * FAMILIES.length + (ipv6 ? 1 : 0)) * TYPES.length + type, 1);
+            add(c, OFFSETS[RESPONSES] + (rcode & (RCODES - 1)) * PLUGINS.length + plugin, 1);
+            add(c, OFFSETS[REQUEST_SIZES] + proto * (SIZE_BOUNDS.length + 1) + sizeBucket(requestSize), 1);
+            add(c, OFFSETS[REQUEST_BYTES] + proto, requestSize);
+            add(c, OFFSETS[RESPONSE_SIZES] + proto * (SIZE_BOUNDS.length + 1) + sizeBucket(responseSize), 1);
+            add(c, OFFSETS[RESPONSE_BYTES] + proto, responseSize);
+        }
+
+        private void observe(int type, int n, long nanos) {
+            add(counters, OFFSETS[DURATIONS] + type * (DURATION_BUCKETS + 1) + durationBucket(nanos), n);
+            add(counters, OFFSETS[DURATION_NANOS] + type, n * nanos);
+        }
+
+        /** Only the shard's own thread writes it: a plain read and store, no atomic instruction. */
+        private static void add(long[] counters, int i, long n) {
+            counters[i] += n;
+        }
     }
 }

@@ -1,46 +1,72 @@
 package io.headlessdns.server.query;
 
-import java.util.concurrent.atomic.LongAdder;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Counts of queries by outcome, by transport and of truncated answers. Pre-registered {@link LongAdder}s
- * indexed by small integers, so counting on the query path is an increment, never a look-up.
- * Shared by all engines; read at scrape time.
+ * Counts of queries by outcome, by transport and of truncated answers, shared by all engines and read at
+ * scrape time. Each engine (one per event loop thread) counts into its own {@link Shard} of plain
+ * {@code long}s indexed by small integers: counting on the query path is a store, never a look-up or a
+ * locked instruction. Readers sum the shards with opaque loads (as {@code DnsMetrics} does; see there).
  */
 public final class QueryCounters {
-    private final LongAdder[] byOutcome = new LongAdder[Outcome.values().length];
-    private final LongAdder udp = new LongAdder();
-    private final LongAdder tcp = new LongAdder();
-    private final LongAdder truncated = new LongAdder();
+    private static final int OUTCOMES = Outcome.values().length;
+    private static final int UDP = OUTCOMES;
+    private static final int TCP = OUTCOMES + 1;
+    private static final int TRUNCATED = OUTCOMES + 2;
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
 
-    public QueryCounters() {
-        for (int i = 0; i < byOutcome.length; i++) {
-            byOutcome[i] = new LongAdder();
+    /** Every shard ever made; a shard outlives its engine so counts never go back. */
+    private final List<long[]> shards = new CopyOnWriteArrayList<>();
+
+    /** A new shard, for one engine: only that engine's thread writes it. */
+    Shard newShard() {
+        long[] counts = new long[TRUNCATED + 1];
+        shards.add(counts);
+        return new Shard(counts);
+    }
+
+    /** One engine's counters. */
+    static final class Shard {
+        private final long[] counts;
+
+        private Shard(long[] counts) {
+            this.counts = counts;
+        }
+
+        void count(Outcome outcome, boolean overTcp) {
+            counts[outcome.ordinal()]++;
+            counts[overTcp ? TCP : UDP]++;
+        }
+
+        void truncated() {
+            counts[TRUNCATED]++;
         }
     }
 
-    void count(Outcome outcome, boolean overTcp) {
-        byOutcome[outcome.ordinal()].increment();
-        (overTcp ? tcp : udp).increment();
-    }
-
-    void truncated() {
-        truncated.increment();
+    private long sum(int index) {
+        long n = 0;
+        for (long[] s : shards) {
+            n += (long) LONGS.getOpaque(s, index);
+        }
+        return n;
     }
 
     public long count(Outcome outcome) {
-        return byOutcome[outcome.ordinal()].sum();
+        return sum(outcome.ordinal());
     }
 
     public long udp() {
-        return udp.sum();
+        return sum(UDP);
     }
 
     public long tcp() {
-        return tcp.sum();
+        return sum(TCP);
     }
 
     public long truncatedCount() {
-        return truncated.sum();
+        return sum(TRUNCATED);
     }
 }

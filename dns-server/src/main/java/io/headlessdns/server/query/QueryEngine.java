@@ -34,12 +34,18 @@ public final class QueryEngine {
     private final RecordTable table;
     private final PodRecordMode podRecords;
     private final int podTtl;
-    private final QueryCounters counters;
+    private final QueryCounters.Shard counters;
     private final BooleanSupplier ready;
     /** Whether names outside the zones go to an upstream (else REFUSED, DESIGN section 3). */
     private final boolean forwarding;
-    /** CoreDNS-shaped per-query meters, or null when metrics are off (--metrics=false, benchmarks). */
-    private final DnsMetrics metrics;
+    /** This engine's CoreDNS-shaped per-query meters, or null when metrics are off (--metrics=false, benchmarks). */
+    private final DnsMetrics.Shard metrics;
+    /**
+     * Whether a receive batch is open, and when its first query was read: the start of every duration
+     * in it (see {@link DnsMetrics}). Only kept when metrics or the query log are on.
+     */
+    private boolean timing;
+    private long batchStart;
     /** The sampled query log, or null; {@link #untilLogged} counts down to the next sampled query. */
     private final QueryLog queryLog;
     private int untilLogged;
@@ -88,13 +94,13 @@ public final class QueryEngine {
                        DnsMetrics metrics, QueryLog queryLog, boolean forwarding, UdpAnswerPolicy udpAnswers) {
         this.fitUdp = udpAnswers == UdpAnswerPolicy.FIT;
         this.forwarding = forwarding;
-        this.metrics = metrics;
+        this.metrics = metrics == null ? null : metrics.newShard();
         this.queryLog = queryLog;
         this.untilLogged = queryLog == null ? 0 : queryLog.every();
         this.table = table;
         this.podRecords = options.podRecords();
         this.podTtl = options.ttls().pod();
-        this.counters = counters;
+        this.counters = counters.newShard();
         this.ready = ready;
     }
 
@@ -108,7 +114,10 @@ public final class QueryEngine {
 
     /** {@link #respond(ByteBuf, ByteBufAllocator, boolean)} for a client of the given address family. */
     public ByteBuf respond(ByteBuf query, ByteBufAllocator alloc, boolean tcp, boolean ipv6) {
-        long start = metrics != null || queryLog != null ? System.nanoTime() : 0;
+        if (!timing && (metrics != null || queryLog != null)) {
+            timing = true;
+            batchStart = System.nanoTime();
+        }
         Outcome outcome;
         int parsed = QueryParser.parse(query, q);
         switch (parsed) {
@@ -135,7 +144,7 @@ public final class QueryEngine {
         if (outcome == Outcome.FORWARD) {
             return FORWARD; // metered by the forwarder when it answers
         }
-        return write(query, alloc, tcp, ipv6, outcome, parsed, start);
+        return write(query, alloc, tcp, ipv6, outcome, parsed);
     }
 
     /**
@@ -145,13 +154,37 @@ public final class QueryEngine {
     public ByteBuf refuse(ByteBuf query, ByteBufAllocator alloc, boolean tcp, boolean ipv6) {
         answer = null;
         explained = false;
-        return write(query, alloc, tcp, ipv6, Outcome.REFUSED, QueryParser.OK, metrics != null || queryLog != null ? System.nanoTime() : 0);
+        return write(query, alloc, tcp, ipv6, Outcome.REFUSED, QueryParser.OK);
     }
 
-    private ByteBuf write(ByteBuf query, ByteBufAllocator alloc, boolean tcp, boolean ipv6, Outcome outcome, int parsed, long start) {
+    /**
+     * Ends the receive batch: the transport calls it after flushing the batch's responses (each
+     * channelReadComplete), and every query answered since the batch's first is metered with the time
+     * from that first read to now. One clock read per batch, not two per query.
+     */
+    public void batchDone() {
+        if (timing) {
+            timing = false;
+            if (metrics != null && metrics.batchOpen()) {
+                metrics.batchDone(System.nanoTime() - batchStart);
+            }
+        }
+    }
+
+    /**
+     * Meters an answer the transport wrote for the query last passed to {@link #respond} (the forwarder's
+     * cache hits) as this engine meters its own: its duration comes at {@link #batchDone}.
+     */
+    public void meterAnswer(int rcode, int plugin, boolean tcp, boolean ipv6, int requestSize, int responseSize) {
+        if (metrics != null) {
+            metrics.count(q.qtype, tcp, ipv6, rcode, plugin, requestSize, responseSize);
+        }
+    }
+
+    private ByteBuf write(ByteBuf query, ByteBufAllocator alloc, boolean tcp, boolean ipv6, Outcome outcome, int parsed) {
         int limit = tcp ? 65535 : q.edns ? Math.max(Header.CLASSIC_UDP_PAYLOAD, Math.min(q.udpPayload, Header.EDNS_UDP_PAYLOAD))
                 : Header.CLASSIC_UDP_PAYLOAD;
-        ByteBuf out = writer.write(query, q, outcome, answer, zone, podAddress, podAddressLength, podTtl, limit, tcp,
+        ByteBuf out = writer.write(q, outcome, answer, zone, podAddress, podAddressLength, podTtl, limit, tcp,
                 fitUdp, explained, alloc);
         if (writer.truncated()) {
             counters.truncated();
@@ -161,12 +194,12 @@ public final class QueryEngine {
             int plugin = outcome == Outcome.HIT || outcome == Outcome.NODATA || outcome == Outcome.NXDOMAIN
                     || outcome == Outcome.SERVFAIL ? DnsMetrics.PLUGIN_KUBERNETES : DnsMetrics.PLUGIN_NONE;
             int framing = tcp ? 2 : 0;
-            metrics.record(questionRead ? q.qtype : -1, tcp, ipv6, outcome.rcode(), plugin,
-                    query.readableBytes(), out.readableBytes() - framing, System.nanoTime() - start);
+            metrics.count(questionRead ? q.qtype : -1, tcp, ipv6, outcome.rcode(), plugin,
+                    query.readableBytes(), out.readableBytes() - framing);
         }
         if (queryLog != null && --untilLogged == 0) {
             untilLogged = queryLog.every();
-            logQuery(questionRead, tcp, outcome, query.readableBytes(), out.readableBytes() - (tcp ? 2 : 0), System.nanoTime() - start);
+            logQuery(questionRead, tcp, outcome, query.readableBytes(), out.readableBytes() - (tcp ? 2 : 0), System.nanoTime() - batchStart);
         }
         return out;
     }

@@ -29,30 +29,37 @@ final class QueryParser {
 
     static int parse(ByteBuf buf, Question q) {
         q.reset();
-        int start = buf.readerIndex();
-        int end = buf.writerIndex();
-        if (end - start < Header.LENGTH) {
-            return DROP;
+        int length = buf.readableBytes();
+        if (length < Header.LENGTH || length > q.message.length) {
+            return DROP; // no header; or longer than any DNS message (TCP's 2-byte length caps it)
         }
-        q.id = buf.getUnsignedShort(start);
-        q.flags = buf.getUnsignedShort(start + Header.OFFSET_FLAGS);
+        // one bulk copy into the engine's array, then plain array reads: a ByteBuf accessor checks bounds
+        // and the reference count on every call, which was a third of a whole query (bench/README.md)
+        byte[] m = q.message;
+        buf.getBytes(buf.readerIndex(), m, 0, length);
+        return parse(m, length, q);
+    }
+
+    private static int parse(byte[] m, int end, Question q) {
+        q.id = u16(m, 0);
+        q.flags = u16(m, Header.OFFSET_FLAGS);
         if ((q.flags & Header.QR) != 0) {
             return DROP;
         }
         if (Header.opcode(q.flags) != Header.OPCODE_QUERY) {
             return NOTIMP;
         }
-        if (buf.getUnsignedShort(start + Header.OFFSET_QDCOUNT) != 1) {
+        if (u16(m, Header.OFFSET_QDCOUNT) != 1) {
             return FORMERR;
         }
-        int pos = start + Header.LENGTH;
+        int pos = Header.LENGTH;
         byte[] name = q.name.buffer();
         int n = 0;
         while (true) {
             if (pos >= end) {
                 return FORMERR;
             }
-            int len = buf.getUnsignedByte(pos);
+            int len = m[pos] & 0xff;
             if (len == 0) {
                 name[n++] = 0;
                 pos++;
@@ -63,8 +70,8 @@ final class QueryParser {
             }
             q.labelOffsets[q.labelCount++] = n;
             name[n++] = (byte) len;
-            for (int i = 1; i <= len; i++) {
-                byte c = buf.getByte(pos + i);
+            for (int i = pos + 1, last = pos + len; i <= last; i++) {
+                byte c = m[i];
                 name[n++] = c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
             }
             pos += len + 1;
@@ -74,33 +81,33 @@ final class QueryParser {
         }
         q.nameLength = n;
         q.name.seal(n);
-        q.qtype = buf.getUnsignedShort(pos);
-        q.qclass = buf.getUnsignedShort(pos + 2);
+        q.qtype = u16(m, pos);
+        q.qclass = u16(m, pos + 2);
         pos += 4;
-        q.sectionLength = pos - start - Header.LENGTH;
+        q.sectionLength = pos - Header.LENGTH;
 
-        int others = buf.getUnsignedShort(start + Header.OFFSET_ANCOUNT) + buf.getUnsignedShort(start + Header.OFFSET_NSCOUNT);
-        int additional = buf.getUnsignedShort(start + Header.OFFSET_ARCOUNT);
+        int others = u16(m, Header.OFFSET_ANCOUNT) + u16(m, Header.OFFSET_NSCOUNT);
+        int additional = u16(m, Header.OFFSET_ARCOUNT);
         for (int i = 0; i < others + additional; i++) {
             int nameStart = pos;
-            pos = skipName(buf, start, pos, end);
+            pos = skipName(m, pos, end);
             if (pos < 0 || pos + 10 > end) {
                 return FORMERR;
             }
-            int type = buf.getUnsignedShort(pos);
-            int rdlength = buf.getUnsignedShort(pos + 8);
+            int type = u16(m, pos);
+            int rdlength = u16(m, pos + 8);
             int rdata = pos + 10;
             if (rdata + rdlength > end) {
                 return FORMERR;
             }
             if (type == RecordType.OPT) {
-                if (i < others || q.edns || pos - nameStart != 1 || !optionsWellFormed(buf, rdata, rdata + rdlength)) {
+                if (i < others || q.edns || pos - nameStart != 1 || !optionsWellFormed(m, rdata, rdata + rdlength)) {
                     return FORMERR; // OPT only in additional, only once, owned by the root (RFC 6891 6.1.1)
                 }
                 q.edns = true;
-                q.udpPayload = buf.getUnsignedShort(pos + 2);
-                q.ednsVersion = buf.getUnsignedByte(pos + 5);
-                q.dnssecOk = (buf.getUnsignedShort(pos + 6) & 0x8000) != 0;
+                q.udpPayload = u16(m, pos + 2);
+                q.ednsVersion = m[pos + 5] & 0xff;
+                q.dnssecOk = (u16(m, pos + 6) & 0x8000) != 0;
             }
             pos = rdata + rdlength;
         }
@@ -110,8 +117,12 @@ final class QueryParser {
         return OK;
     }
 
+    private static int u16(byte[] m, int i) {
+        return (m[i] & 0xff) << 8 | m[i + 1] & 0xff;
+    }
+
     /** Returns the position after the name at {@code pos}, or -1 if it is malformed. */
-    private static int skipName(ByteBuf buf, int msgStart, int pos, int end) {
+    private static int skipName(byte[] m, int pos, int end) {
         int after = -1;
         int total = 0;
         int jumps = 0;
@@ -120,12 +131,12 @@ final class QueryParser {
             if (p >= end) {
                 return -1;
             }
-            int len = buf.getUnsignedByte(p);
+            int len = m[p] & 0xff;
             if ((len & 0xC0) == 0xC0) {
                 if (p + 1 >= end || ++jumps > MAX_POINTERS) {
                     return -1;
                 }
-                int target = msgStart + (((len & 0x3F) << 8) | buf.getUnsignedByte(p + 1));
+                int target = ((len & 0x3F) << 8) | m[p + 1] & 0xff;
                 if (target >= p) {
                     return -1; // forward or self pointer
                 }
@@ -149,13 +160,13 @@ final class QueryParser {
         }
     }
 
-    private static boolean optionsWellFormed(ByteBuf buf, int from, int to) {
+    private static boolean optionsWellFormed(byte[] m, int from, int to) {
         int p = from;
         while (p < to) {
             if (p + 4 > to) {
                 return false;
             }
-            p += 4 + buf.getUnsignedShort(p + 2);
+            p += 4 + u16(m, p + 2);
         }
         return p == to;
     }

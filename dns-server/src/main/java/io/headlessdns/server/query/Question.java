@@ -8,6 +8,8 @@ import io.headlessdns.server.table.NameKey;
  * loop thread), overwritten by every query, so parsing allocates nothing.
  */
 final class Question {
+    /** The query's bytes, copied once from its buffer: every DNS message fits (65535 over TCP). */
+    final byte[] message = new byte[65535];
     int id;
     int flags;
     /** The query name in lower-case wire form, as the table key. */

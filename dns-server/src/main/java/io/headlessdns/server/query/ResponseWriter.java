@@ -22,6 +22,8 @@ final class ResponseWriter {
     static final byte[] EDE_NO_READY_ENDPOINTS = ede("service exists, no ready endpoints");
 
     private boolean truncated;
+    /** Where a response is composed: the largest message plus TCP's length prefix. */
+    private final byte[] scratch = new byte[2 + 65535];
     /** The rotation of {@code --udp-answer-policy fit}: where the next fitted answer starts (modulo its RRset size). */
     private int rotation;
 
@@ -39,18 +41,13 @@ final class ResponseWriter {
         return truncated;
     }
 
-    ByteBuf write(ByteBuf query, Question q, Outcome outcome, EncodedAnswer answer, Zone zone,
-                  byte[] podAddress, int podAddressLength, int podTtl, int limit, boolean tcp, ByteBufAllocator alloc) {
-        return write(query, q, outcome, answer, zone, podAddress, podAddressLength, podTtl, limit, tcp, false, false, alloc);
-    }
-
     /**
      * @param fit        {@code --udp-answer-policy fit}: an RRset of self-contained records that does not fit
      *                   gets as many whole records as fit, from a rotating start, and no TC
      * @param explained  an NXDOMAIN that carries the Extended DNS Error "service exists, no ready endpoints"
      *                   (when the query had EDNS)
      */
-    ByteBuf write(ByteBuf query, Question q, Outcome outcome, EncodedAnswer answer, Zone zone,
+    ByteBuf write(Question q, Outcome outcome, EncodedAnswer answer, Zone zone,
                   byte[] podAddress, int podAddressLength, int podTtl, int limit, boolean tcp, boolean fit,
                   boolean explained, ByteBufAllocator alloc) {
         truncated = false;
@@ -112,45 +109,63 @@ final class ResponseWriter {
             authorityLength = 2 + soa.length;
         }
         int length = fixed + bodyLength + authorityLength;
-        ByteBuf out = alloc.ioBuffer(length + (tcp ? 2 : 0));
+        // composed in this writer's array with plain stores, then copied into the buffer at once: each
+        // ByteBuf write checks bounds and the reference count, a dozen times per response otherwise
+        byte[] o = scratch;
+        int p = 0;
         if (tcp) {
-            out.writeShort(length);
+            p = u16(o, p, length);
         }
         int rcode = outcome.rcode();
         boolean authoritative = outcome == Outcome.HIT || outcome == Outcome.NODATA || outcome == Outcome.NXDOMAIN;
         int flags = Header.QR | (q.flags & (Header.OPCODE_MASK | Header.RD | Header.CD)) | (rcode & 0xF)
                 | (authoritative ? Header.AA : 0) | (truncated ? Header.TC : 0);
-        out.writeShort(q.id);
-        out.writeShort(flags);
-        out.writeShort(1);
-        out.writeShort(an);
-        out.writeShort(soa != null ? 1 : 0);
-        out.writeShort(ar + (q.edns ? 1 : 0));
-        out.writeBytes(query, query.readerIndex() + Header.LENGTH, q.sectionLength);
+        p = u16(o, p, q.id);
+        p = u16(o, p, flags);
+        p = u16(o, p, 1);
+        p = u16(o, p, an);
+        p = u16(o, p, soa != null ? 1 : 0);
+        p = u16(o, p, ar + (q.edns ? 1 : 0));
+        System.arraycopy(q.message, Header.LENGTH, o, p, q.sectionLength); // the question as asked: its case echoed
+        p += q.sectionLength;
         if (answer != null && outcome == Outcome.HIT && (first > 0 || wrapped > 0)) {
             int to = wrapped > 0 ? answer.answerLength() : answer.rrStart(first) + bodyLength;
-            out.writeBytes(answer.data(), answer.rrStart(first), to - answer.rrStart(first));
+            p = bytes(o, p, answer.data(), answer.rrStart(first), to - answer.rrStart(first));
             if (wrapped > 0) {
-                out.writeBytes(answer.data(), 0, answer.rrEnd(wrapped - 1));
+                p = bytes(o, p, answer.data(), 0, answer.rrEnd(wrapped - 1));
             }
         } else if (answer != null && outcome == Outcome.HIT) {
-            out.writeBytes(answer.data(), 0, bodyLength);
+            p = bytes(o, p, answer.data(), 0, bodyLength);
         } else if (outcome == Outcome.HIT) {
-            out.writeShort(0xC000 | Header.LENGTH);
-            out.writeShort(podAddressLength == 4 ? RecordType.A : RecordType.AAAA);
-            out.writeShort(Header.CLASS_IN);
-            out.writeInt(podTtl);
-            out.writeShort(podAddressLength);
-            out.writeBytes(podAddress, 0, podAddressLength);
+            p = u16(o, p, 0xC000 | Header.LENGTH);
+            p = u16(o, p, podAddressLength == 4 ? RecordType.A : RecordType.AAAA);
+            p = u16(o, p, Header.CLASS_IN);
+            p = u16(o, p, podTtl >>> 16);
+            p = u16(o, p, podTtl);
+            p = u16(o, p, podAddressLength);
+            p = bytes(o, p, podAddress, 0, podAddressLength);
         } else if (soa != null) {
             // the SOA's owner is the zone apex, a suffix of the question name: point at it
-            out.writeShort(0xC000 | (Header.LENGTH + q.nameLength - zone.apexLength()));
-            out.writeBytes(soa);
+            p = u16(o, p, 0xC000 | (Header.LENGTH + q.nameLength - zone.apexLength()));
+            p = bytes(o, p, soa, 0, soa.length);
         }
         if (q.edns) {
-            writeOpt(out, q, rcode, ede);
+            p = writeOpt(o, p, q, rcode, ede);
         }
+        ByteBuf out = alloc.ioBuffer(p);
+        out.writeBytes(o, 0, p);
         return out;
+    }
+
+    private static int u16(byte[] o, int p, int v) {
+        o[p] = (byte) (v >>> 8);
+        o[p + 1] = (byte) v;
+        return p + 2;
+    }
+
+    private static int bytes(byte[] o, int p, byte[] from, int offset, int length) {
+        System.arraycopy(from, offset, o, p, length);
+        return p + length;
     }
 
     /** Header-only response: FORMERR (the question may be unreadable) and NOTIMP (RFC 8906 3.1.3). */
@@ -166,16 +181,14 @@ final class ResponseWriter {
         return out;
     }
 
-    private static void writeOpt(ByteBuf out, Question q, int rcode, byte[] ede) {
-        out.writeByte(0);
-        out.writeShort(RecordType.OPT);
-        out.writeShort(Header.EDNS_UDP_PAYLOAD);
-        out.writeByte(rcode >>> 4); // the upper 8 bits of a 12-bit RCODE such as BADVERS (RFC 6891 6.1.3)
-        out.writeByte(0);
-        out.writeShort(q.dnssecOk ? 0x8000 : 0);
-        out.writeShort(ede == null ? 0 : ede.length);
-        if (ede != null) {
-            out.writeBytes(ede);
-        }
+    private static int writeOpt(byte[] o, int p, Question q, int rcode, byte[] ede) {
+        o[p++] = 0; // the root
+        p = u16(o, p, RecordType.OPT);
+        p = u16(o, p, Header.EDNS_UDP_PAYLOAD);
+        o[p++] = (byte) (rcode >>> 4); // the upper 8 bits of a 12-bit RCODE such as BADVERS (RFC 6891 6.1.3)
+        o[p++] = 0;
+        p = u16(o, p, q.dnssecOk ? 0x8000 : 0);
+        p = u16(o, p, ede == null ? 0 : ede.length);
+        return ede == null ? p : bytes(o, p, ede, 0, ede.length);
     }
 }

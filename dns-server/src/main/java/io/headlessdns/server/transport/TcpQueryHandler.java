@@ -86,6 +86,7 @@ final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.flush();
+        engines.get().batchDone(); // after the flush: the batch's responses have left
     }
 
     @Override

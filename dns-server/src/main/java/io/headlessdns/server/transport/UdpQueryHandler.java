@@ -74,6 +74,7 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.flush();
+        engines.get().batchDone(); // after the flush: the batch's responses have left
     }
 
     @Override

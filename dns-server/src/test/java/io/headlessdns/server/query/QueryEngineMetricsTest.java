@@ -87,6 +87,27 @@ class QueryEngineMetricsTest {
                 .contains("coredns_dns_responses_total{plugin=\"\",rcode=\"FORMERR\"");
     }
 
+    @Test
+    void queriesOfABatch_areTimedFromTheBatchsFirstReadToBatchDone() throws Exception {
+        byte[] query = Message.newQuery(Record.newRecord(Name.fromString(POD0), Type.A, 1)).toWire();
+        for (int i = 0; i < 3; i++) {
+            engine.respond(Unpooled.wrappedBuffer(query), PooledByteBufAllocator.DEFAULT, false).release();
+        }
+        String open = PrometheusText.write(new DnsCollector(metrics, "dns://:53", () -> 0).collect());
+        assertThat(open).contains("coredns_dns_requests_total{family=\"1\",proto=\"udp\",server=\"dns://:53\",type=\"A\",view=\"\",zone=\".\"} 3\n")
+                .doesNotContain("coredns_dns_request_duration_seconds_count{server=\"dns://:53\",type=\"A\"");
+        Thread.sleep(2); // the batch lasts at least 2 ms: each of its queries waited that long for the flush
+        engine.batchDone();
+        engine.batchDone(); // a second end without queries in between records nothing
+        String done = PrometheusText.write(new DnsCollector(metrics, "dns://:53", () -> 0).collect());
+        assertThat(done).contains("coredns_dns_request_duration_seconds_count{server=\"dns://:53\",type=\"A\",view=\"\",zone=\".\"} 3\n")
+                .contains("coredns_dns_request_duration_seconds_bucket{server=\"dns://:53\",type=\"A\",view=\"\",zone=\".\",le=\"0.001\"} 0\n");
+        double sum = Double.parseDouble(done.lines()
+                .filter(l -> l.startsWith("coredns_dns_request_duration_seconds_sum{server=\"dns://:53\",type=\"A\""))
+                .findFirst().orElseThrow().replaceAll(".* ", ""));
+        assertThat(sum).as("three queries of one batch, >= 2 ms each").isGreaterThanOrEqualTo(0.006);
+    }
+
     /** Hands out the same buffer every time; the caller releases it before asking again. */
     private static final class ReusingAllocator extends io.netty.buffer.AbstractByteBufAllocator {
         private final ByteBuf buffer = Unpooled.directBuffer(65536 + 2);
@@ -111,5 +132,6 @@ class QueryEngineMetricsTest {
         in.readerIndex(0);
         ByteBuf out = engine.respond(in, alloc, false);
         out.release();
+        engine.batchDone();
     }
 }
