@@ -123,7 +123,9 @@ public final class TableWriter {
             publish();
         } finally {
             for (NameState s : now) {
-                s.mark = 0;
+                if (s != null) { // null past a name that was rejected
+                    s.mark = 0;
+                }
             }
             for (NameState s : dirty) {
                 s.mark = 0;
@@ -184,14 +186,15 @@ public final class TableWriter {
         return new ExplainedNegative(zoneOf(name), counter);
     }
 
-    /** The records currently contributed at a name, merged; for the records dump and tests. */
+    /** The records currently contributed at a name, merged; for tests. Writer thread only, like every method here. */
     public Map<Integer, List<Rr>> recordsAt(NameKey name) {
         NameState s = names.get(name);
         Map<Integer, List<Rr>> out = new LinkedHashMap<>();
         if (s != null) {
-            sets.gather(s);
-            for (int i = 0; i < sets.size(); i++) {
-                out.computeIfAbsent(sets.get(i).type(), t -> new ArrayList<>()).add(sets.get(i));
+            RrSets merged = new RrSets(); // not the encoding scratch: this is no part of a replace
+            merged.gather(s);
+            for (int i = 0; i < merged.size(); i++) {
+                out.computeIfAbsent(merged.get(i).type(), t -> new ArrayList<>()).add(merged.get(i));
             }
         }
         return out;

@@ -5,10 +5,12 @@ import static io.headlessdns.server.Fixtures.headless;
 import static io.headlessdns.server.Fixtures.port;
 import static io.headlessdns.server.Fixtures.ready;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.headlessdns.k8s.model.ServiceKey;
 import io.headlessdns.server.compile.PodRecordMode;
 import io.headlessdns.server.compile.PtrPolicy;
+import io.headlessdns.server.compile.Rr;
 import io.headlessdns.server.compile.RecordCompiler;
 import io.headlessdns.server.compile.TableUpdater;
 import io.headlessdns.server.compile.ZoneOptions;
@@ -107,5 +109,16 @@ class TableWriterTest {
         assertThat(served(u, "web-1.web.ns.svc.cluster.local.")).isNull();
         assertThat(served(u, "11.0.0.10.in-addr.arpa.")).isNull();
         assertThat(served(u, "12.0.0.10.in-addr.arpa.")).containsExactly("PTR web-0.web.ns.svc.cluster.local.");
+    }
+
+    /** A name outside every served zone is refused, and the writer goes on serving and accepting changes. */
+    @Test
+    void nameOutsideTheZones_isRejected_andTheWriterStaysUsable() {
+        TableUpdater u = updater(ALL);
+        Rr a = new Rr(RecordType.A, 5, new byte[] {10, 0, 0, 1}, null);
+        assertThatThrownBy(() -> u.writer().replace("outsider", Map.of(NameKey.ofText("example.com"), List.of(a))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside the served zones");
+        u.serviceChanged(clusterIp("ns", "a", List.of("10.0.0.10")));
+        assertThat(served(u, "a.ns.svc.cluster.local.")).containsExactly("A 10.0.0.10");
     }
 }
