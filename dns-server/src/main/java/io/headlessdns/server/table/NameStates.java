@@ -5,20 +5,24 @@ package io.headlessdns.server.table;
  * own {@link NameState#key}, with linear probing and backward-shift deletion.
  *
  * <p>Design note: a HashMap spends a 32-byte entry on each of the (hundreds of thousands of) names;
- * here a name costs one array slot. Not thread-safe: the single writer's.
+ * here a name costs an array slot and its hash beside it. Probing compares the hashes in the int array
+ * and follows a state only on a match, so a look-up of a new name in a large table does not chase a
+ * pointer per probe. Not thread-safe: the single writer's.
  */
 final class NameStates {
     private static final int MIN_CAPACITY = 1024;
 
     private NameState[] slots = new NameState[MIN_CAPACITY];
+    private int[] hashes = new int[MIN_CAPACITY];
     private int size;
 
     /** The state of a name, or null; {@code key} may be a {@link NameKey.Probe}. */
     NameState get(NameKey key) {
+        int hash = key.hashCode();
         int mask = slots.length - 1;
-        for (int i = index(key.hashCode(), mask); ; i = (i + 1) & mask) {
+        for (int i = index(hash, mask); ; i = (i + 1) & mask) {
             NameState s = slots[i];
-            if (s == null || s.key.equals(key)) {
+            if (s == null || hashes[i] == hash && s.key.equals(key)) {
                 return s;
             }
         }
@@ -29,14 +33,15 @@ final class NameStates {
         if ((size + 1) * 4 > slots.length * 3) {
             resize(slots.length * 2);
         }
-        insert(slots, s);
+        insert(slots, hashes, s);
         size++;
     }
 
     void remove(NameKey key) {
+        int hash = key.hashCode();
         int mask = slots.length - 1;
-        int i = index(key.hashCode(), mask);
-        while (slots[i] != null && !slots[i].key.equals(key)) {
+        int i = index(hash, mask);
+        while (slots[i] != null && !(hashes[i] == hash && slots[i].key.equals(key))) {
             i = (i + 1) & mask;
         }
         if (slots[i] == null) {
@@ -46,10 +51,11 @@ final class NameStates {
         size--;
         // shift later members of the probe run back, so a look-up never stops early at the hole
         for (int j = (i + 1) & mask; slots[j] != null; j = (j + 1) & mask) {
-            int home = index(slots[j].key.hashCode(), mask);
+            int home = index(hashes[j], mask);
             boolean movable = i <= j ? home <= i || home > j : home <= i && home > j;
             if (movable) {
                 slots[i] = slots[j];
+                hashes[i] = hashes[j];
                 slots[j] = null;
                 i = j;
             }
@@ -64,22 +70,26 @@ final class NameStates {
     }
 
     private void resize(int capacity) {
-        NameState[] grown = new NameState[capacity];
+        NameState[] newSlots = new NameState[capacity];
+        int[] newHashes = new int[capacity];
         for (NameState s : slots) {
             if (s != null) {
-                insert(grown, s);
+                insert(newSlots, newHashes, s);
             }
         }
-        slots = grown;
+        slots = newSlots;
+        hashes = newHashes;
     }
 
-    private static void insert(NameState[] table, NameState s) {
+    private static void insert(NameState[] table, int[] hashes, NameState s) {
+        int hash = s.key.hashCode();
         int mask = table.length - 1;
-        int i = index(s.key.hashCode(), mask);
+        int i = index(hash, mask);
         while (table[i] != null) {
             i = (i + 1) & mask;
         }
         table[i] = s;
+        hashes[i] = hash;
     }
 
     /** NameKey hashes are polynomial over bytes; spread them before masking. */
