@@ -148,6 +148,17 @@ public final class DnsServer implements AutoCloseable {
         return port;
     }
 
+    /** The local addresses of the UDP sockets (one per event loop under epoll). */
+    synchronized List<java.net.SocketAddress> udpAddresses() {
+        List<java.net.SocketAddress> out = new ArrayList<>();
+        for (Channel c : channels) {
+            if (!(c instanceof io.netty.channel.ServerChannel)) {
+                out.add(c.localAddress());
+            }
+        }
+        return out;
+    }
+
     public String transport() {
         return epoll ? "epoll" : "nio";
     }
