@@ -2,9 +2,10 @@
 # Resident memory of the server on a generated cluster, with the image's JVM flags and a container
 # memory limit simulated by -XX:MaxRAM (the JVM sizes its heap from it as from a cgroup limit).
 # usage: bench/memory.sh MANIFESTS_DIR MAXRAM NAME_TO_ASK     (see bench/README.md, "Memory")
+# MEMORY_JAVA_OPTS replaces the image's collector flags (default: the image's Shenandoah flags).
 set -u
 J=$(dirname "$0")/../dns-server/target/headless-dns.jar
-java -XX:MaxRAM=$2 -XX:MaxRAMPercentage=70 -XX:+UseShenandoahGC -XX:-UsePerfData -Djava.io.tmpdir=/tmp -jar "$J" --manifests $1 --bind 127.0.0.1 --port 15353 --http-port 19153 --threads 2 > /tmp/headless-dns-memory.log 2>&1 &
+java -XX:MaxRAM=$2 ${MEMORY_JAVA_OPTS:--XX:MaxRAMPercentage=70 -XX:+UseShenandoahGC -XX:-UsePerfData} -Djava.io.tmpdir=/tmp -jar "$J" --manifests $1 --bind 127.0.0.1 --port 15353 --http-port 19153 --threads 2 > /tmp/headless-dns-memory.log 2>&1 &
 P=$!
 i=0
 until curl -sf localhost:19153/ready >/dev/null; do sleep 1; i=$((i+1)); [ $i -gt 240 ] && break; done

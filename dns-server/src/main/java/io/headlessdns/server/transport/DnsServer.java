@@ -5,6 +5,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -20,10 +21,12 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,9 +88,18 @@ public final class DnsServer implements AutoCloseable {
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("dns", true), io);
         try {
-            Channel tcp = new ServerBootstrap()
-                    .group(group)
-                    .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+            // a specific IPv4 address gets IPv4 sockets: Netty's epoll sockets are otherwise IPv6 ones that
+            // carry IPv4 as mapped addresses, and the kernel then takes its IPv6 UDP path for every
+            // datagram. The wildcard keeps the dual-stack socket, so 0.0.0.0 also answers IPv6 clients.
+            SocketProtocolFamily family = bind.getAddress() instanceof Inet4Address && !bind.getAddress().isAnyLocalAddress()
+                    ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
+            ServerBootstrap tcpBootstrap = new ServerBootstrap().group(group);
+            if (epoll) {
+                tcpBootstrap.channelFactory((ChannelFactory<EpollServerSocketChannel>) () -> new EpollServerSocketChannel(family));
+            } else {
+                tcpBootstrap.channel(NioServerSocketChannel.class);
+            }
+            Channel tcp = tcpBootstrap
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
@@ -102,10 +114,13 @@ public final class DnsServer implements AutoCloseable {
             ResponseRateLimiter limiter = limits.rrlResponsesPerSecond() == 0 ? null
                     : new ResponseRateLimiter(limits.rrlResponsesPerSecond(), limits.rrlSlip(), System::nanoTime);
             UdpQueryHandler udpHandler = new UdpQueryHandler(engines, transportErrors, panics, forwarder, limiter, rateLimited);
-            Bootstrap udp = new Bootstrap()
-                    .group(group)
-                    .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
-                    .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER)
+            Bootstrap udp = new Bootstrap().group(group);
+            if (epoll) {
+                udp.channelFactory((ChannelFactory<EpollDatagramChannel>) () -> new EpollDatagramChannel(family));
+            } else {
+                udp.channel(NioDatagramChannel.class);
+            }
+            udp.option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER)
                     // the pooled allocator recycles response buffers on the event loops: nothing
                     // allocated per query (Netty 4.2's default adaptive allocator allocates per buffer)
                     .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
@@ -131,6 +146,17 @@ public final class DnsServer implements AutoCloseable {
     /** The bound port (the chosen one when started on port 0). */
     public int port() {
         return port;
+    }
+
+    /** The local addresses of the UDP sockets (one per event loop under epoll). */
+    synchronized List<java.net.SocketAddress> udpAddresses() {
+        List<java.net.SocketAddress> out = new ArrayList<>();
+        for (Channel c : channels) {
+            if (!(c instanceof io.netty.channel.ServerChannel)) {
+                out.add(c.localAddress());
+            }
+        }
+        return out;
     }
 
     public String transport() {
