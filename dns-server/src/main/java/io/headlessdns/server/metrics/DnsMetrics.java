@@ -155,8 +155,9 @@ public final class DnsMetrics {
     public void record(int qtype, boolean tcp, boolean ipv6, int rcode, int plugin, int requestSize,
                        int responseSize, long nanos) {
         Shard s = threadShard.get();
-        s.countSizes(typeIndex(qtype), tcp, ipv6, rcode, plugin, requestSize, responseSize);
-        s.observe(typeIndex(qtype), 1, nanos);
+        int type = typeIndex(qtype);
+        s.countAnswer(type, tcp, ipv6, rcode, plugin, requestSize, responseSize);
+        s.observe(type, 1, nanos);
     }
 
     /** Counter {@code index} of array {@code which} ({@link #REQUESTS}, ...), summed over every shard. */
@@ -197,7 +198,7 @@ public final class DnsMetrics {
          */
         public void count(int qtype, boolean tcp, boolean ipv6, int rcode, int plugin, int requestSize, int responseSize) {
             int type = typeIndex(qtype);
-            countSizes(type, tcp, ipv6, rcode, plugin, requestSize, responseSize);
+            countAnswer(type, tcp, ipv6, rcode, plugin, requestSize, responseSize);
             pendingByType[type]++;
             pendingTypes |= 1 << type;
         }
@@ -217,8 +218,9 @@ public final class DnsMetrics {
             pendingTypes = 0;
         }
 
-        private void countSizes(int type, boolean tcp, boolean ipv6, int rcode, int plugin, int requestSize,
-                                int responseSize) {
+        /** Requests, responses and both size histograms: everything of a query but its duration. */
+        private void countAnswer(int type, boolean tcp, boolean ipv6, int rcode, int plugin, int requestSize,
+                                 int responseSize) {
             int proto = tcp ? 1 : 0;
             long[] c = counters;
             add(c, OFFSETS[REQUESTS] + (proto * FAMILIES.length + (ipv6 ? 1 : 0)) * TYPES.length + type, 1);
