@@ -40,11 +40,31 @@ public final class RunningServer implements AutoCloseable {
 
     private RunningServer(List<Path> manifests, ZoneOptions zone, TransportLimits limits,
             java.util.function.UnaryOperator<ServerConfig> adjust) throws Exception {
-        int port = FreePort.udpAndTcp();
-        server = new HeadlessDns(adjust.apply(new ServerConfig(manifests, InetAddress.getLoopbackAddress(), port, 0, 2, zone,
-                true, java.time.Duration.ZERO, 0, ForwardOptions.NONE, KubeOptions.inCluster(), limits)));
-        server.start();
+        server = started(manifests, zone, limits, adjust);
         dig = new Dig(server.dnsPort());
+    }
+
+    /**
+     * A started server on a free port. The port is free when asked for but can be taken before the
+     * server binds it (another test's client socket gets an ephemeral port from the same range): then
+     * it tries another, a few times.
+     */
+    private static HeadlessDns started(List<Path> manifests, ZoneOptions zone, TransportLimits limits,
+            java.util.function.UnaryOperator<ServerConfig> adjust) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            HeadlessDns candidate = new HeadlessDns(adjust.apply(new ServerConfig(manifests, InetAddress.getLoopbackAddress(),
+                    FreePort.udpAndTcp(), 0, 2, zone, true, java.time.Duration.ZERO, 0, ForwardOptions.NONE,
+                    KubeOptions.inCluster(), limits)));
+            try {
+                candidate.start();
+                return candidate;
+            } catch (Exception e) {
+                candidate.close();
+                if (attempt == 5 || !String.valueOf(e.getMessage()).contains("Address already in use")) {
+                    throw e;
+                }
+            }
+        }
     }
 
     @Override
