@@ -50,7 +50,9 @@ public final class ManifestSource implements ClusterSource {
     private volatile WatchService watchService;
 
     // owned by the watch thread once start() has handed over
-    private ClusterSnapshot delivered;
+    private SnapshotDiff.Delivered delivered;
+    /** The initial state, handed from start() to the watch thread, which drops it once delivered. */
+    private ClusterSnapshot initialState;
     private String deliveredDigest;
     private String failedDigest;
     private String fingerprint;
@@ -92,7 +94,9 @@ public final class ManifestSource implements ClusterSource {
         ClusterSnapshot first = load(parser, content);
         deliveredDigest = content.digest();
         CompletableFuture<Void> initial = new CompletableFuture<>();
-        Thread t = new Thread(() -> run(listener, first, initial), "manifest-watch");
+        // a field, not a captured variable: the thread's Runnable lives as long as the thread
+        initialState = first;
+        Thread t = new Thread(() -> run(listener, initial), "manifest-watch");
         t.setDaemon(true);
         thread = t;
         t.start();
@@ -137,15 +141,8 @@ public final class ManifestSource implements ClusterSource {
         }
     }
 
-    private void run(ClusterListener listener, ClusterSnapshot first, CompletableFuture<Void> initial) {
-        try {
-            SnapshotDiff.deliver(ClusterSnapshot.EMPTY, first, listener);
-            listener.synced();
-            listener.complete();
-            delivered = first;
-            initial.complete(null);
-        } catch (RuntimeException e) {
-            initial.completeExceptionally(e);
+    private void run(ClusterListener listener, CompletableFuture<Void> initial) {
+        if (!deliverInitial(listener, initial)) {
             return;
         }
         while (!closed.get()) {
@@ -159,6 +156,25 @@ public final class ManifestSource implements ClusterSource {
             } catch (RuntimeException e) {
                 LOG.error("{}: applying a change failed; still serving the last state", describe(), e);
             }
+        }
+    }
+
+    /**
+     * Delivers the initial state; false if the listener failed. A method of its own so that no local of
+     * the watch loop's frame keeps the parsed cluster reachable once it is delivered.
+     */
+    private boolean deliverInitial(ClusterListener listener, CompletableFuture<Void> initial) {
+        try {
+            ClusterSnapshot first = initialState;
+            initialState = null;
+            delivered = SnapshotDiff.deliver(SnapshotDiff.Delivered.NOTHING, first, listener);
+            listener.synced();
+            listener.complete();
+            initial.complete(null);
+            return true;
+        } catch (RuntimeException e) {
+            initial.completeExceptionally(e);
+            return false;
         }
     }
 
@@ -209,8 +225,7 @@ public final class ManifestSource implements ClusterSource {
             }
             return;
         }
-        SnapshotDiff.deliver(delivered, next, listener);
-        delivered = next;
+        delivered = SnapshotDiff.deliver(delivered, next, listener);
         deliveredDigest = content.digest();
         failedDigest = null;
         LOG.info("{} reloaded: {} services, {} pods", describe(), next.services().size(), next.pods().size());
