@@ -3,9 +3,9 @@ package io.headlessdns.server.table;
 import io.headlessdns.server.wire.RecordType;
 
 /**
- * Everything served at one owner name: an encoded answer per stored type (null where the name has no
- * records of that type). A node with no answers at all is an empty non-terminal: the name exists, so
- * queries for it get NODATA, not NXDOMAIN (RFC 8020). Immutable once published.
+ * Everything served at one owner name: the name, and an encoded answer per stored type (null where the
+ * name has no records of that type). A node with no answers at all is an empty non-terminal: the name
+ * exists, so queries for it get NODATA, not NXDOMAIN (RFC 8020). Immutable once published.
  */
 public sealed class Node permits ExplainedNegative {
     private static final EncodedAnswer[] NONE = new EncodedAnswer[0];
@@ -20,9 +20,15 @@ public sealed class Node permits ExplainedNegative {
     private final EncodedAnswer first;
     private final EncodedAnswer[] rest;
     final Zone zone;
+    /** The owner name: the table's key for this node (the table keeps no entry object beside it). */
+    final NameKey key;
 
     /** {@code bySlot} is indexed by {@link RecordType#slot}; null entries are absent types. Not kept. */
-    Node(EncodedAnswer[] bySlot, Zone zone) {
+    Node(NameKey key, EncodedAnswer[] bySlot, Zone zone) {
+        if (key instanceof NameKey.Probe) {
+            throw new IllegalArgumentException("a probe is reused; a node needs an immutable key");
+        }
+        this.key = key;
         int bits = 0;
         int n = 0;
         for (int i = 0; i < bySlot.length; i++) {
@@ -80,6 +86,11 @@ public sealed class Node permits ExplainedNegative {
 
     public Zone zone() {
         return zone;
+    }
+
+    /** The owner name. */
+    public NameKey name() {
+        return key;
     }
 
     /**

@@ -1,21 +1,38 @@
 package io.headlessdns.server.table;
 
 import io.headlessdns.server.name.DnsName;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The names this server answers, each with its pre-encoded answers.
+ * The names this server answers, each with its pre-encoded answers: an open-addressing hash table of
+ * {@link Node}s keyed by their own owner name, with linear probing.
  *
- * <p>Design note: one writer ({@link TableWriter}) and many readers (the event loops). Nodes are
- * immutable and fully built before they are put; {@link ConcurrentHashMap#put} publishes them with
- * release semantics and {@link ConcurrentHashMap#get} reads them with acquire semantics, so a reader
- * sees either the old node or the new one, never a half-built one, and never takes a lock. A change
- * touches only the names of the changed service, so its cost is O(size of that service).
+ * <p>Design note: one writer ({@link TableWriter}) and many readers (the event loops), who never lock.
+ * Nodes are immutable and fully built before the writer stores one in a slot with release semantics;
+ * readers load slots with acquire semantics, so a reader sees either the old node or the new one, never
+ * a half-built one. A removed node leaves a marker that matches no name, so probe runs stay unbroken for
+ * readers; markers are dropped when the writer rebuilds the array, which it fills aside and then
+ * publishes through one volatile write, never touching the old array again (a reader still probing it
+ * sees the table as it was a moment earlier). A change touches only the names of the changed service,
+ * so its cost is O(size of that service), plus an amortised rebuild.
+ *
+ * <p>Why not a ConcurrentHashMap: it spends a 32-byte entry per name beside the node and its key (10 MB
+ * at 336,000 names); here a name costs its slot.
  */
 public final class RecordTable {
-    private final ConcurrentHashMap<NameKey, Node> nodes = new ConcurrentHashMap<>(1 << 12);
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Node[].class);
+    private static final int MIN_CAPACITY = 1 << 12;
+    /** Left in the slot of a removed node; its empty key matches no name (a wire name has at least one byte). */
+    private static final Node REMOVED = new Node(NameKey.of(new byte[0]), new EncodedAnswer[0], null);
+
+    private volatile Node[] slots = new Node[MIN_CAPACITY];
+    // the writer's: nodes, and nodes plus markers (the probe runs' length grows with both)
+    private int size;
+    private int used;
     private final Zone[] zones;
 
     public RecordTable(List<Zone> zones) {
@@ -24,7 +41,20 @@ public final class RecordTable {
 
     /** The node at a name, or null. Allocation-free for a {@link NameKey.Probe}. */
     public Node lookup(NameKey name) {
-        return nodes.get(name);
+        Node[] t = slots;
+        int mask = t.length - 1;
+        int hash = name.hash;
+        // terminates: an array always keeps at least a quarter of its slots null
+        for (int i = index(hash, mask); ; i = (i + 1) & mask) {
+            Node n = (Node) SLOT.getAcquire(t, i);
+            if (n == null) {
+                return null;
+            }
+            NameKey k = n.key;
+            if (k.hash == hash && Arrays.equals(k.bytes, 0, k.length, name.bytes, 0, name.length)) {
+                return n;
+            }
+        }
     }
 
     /** The zone whose apex is the longest match for a name, or null when the name is outside them all. */
@@ -67,19 +97,88 @@ public final class RecordTable {
 
     /** Number of names (including empty non-terminals) being served. */
     public int size() {
-        return nodes.size();
+        return size;
     }
 
-    void put(NameKey key, Node node) {
-        nodes.put(key, node);
+    /** Stores a node under its own name, replacing the node there. Writer only. */
+    void put(Node node) {
+        Node[] t = slots;
+        int mask = t.length - 1;
+        NameKey key = node.key;
+        int marker = -1;
+        int i = index(key.hash, mask);
+        for (Node n = t[i]; n != null; i = (i + 1) & mask, n = t[i]) {
+            if (n == REMOVED) {
+                marker = marker < 0 ? i : marker;
+            } else if (n.key.equals(key)) {
+                SLOT.setRelease(t, i, node);
+                return;
+            }
+        }
+        size++;
+        if (marker >= 0) {
+            SLOT.setRelease(t, marker, node); // the name is not further along the run: reuse the first marker
+            return;
+        }
+        SLOT.setRelease(t, i, node);
+        if (++used * 4 > t.length * 3) {
+            rebuild();
+        }
     }
 
+    /** Removes the node at a name, if any. Writer only. */
     void remove(NameKey key) {
-        nodes.remove(key);
+        Node[] t = slots;
+        int mask = t.length - 1;
+        for (int i = index(key.hash, mask); t[i] != null; i = (i + 1) & mask) {
+            if (t[i] != REMOVED && t[i].key.equals(key)) {
+                SLOT.setRelease(t, i, REMOVED);
+                size--;
+                if (t.length > MIN_CAPACITY && size * 8 < t.length) {
+                    rebuild();
+                }
+                return;
+            }
+        }
     }
 
-    /** A weakly consistent view for the records dump and tests; not for the query path. */
-    Map<NameKey, Node> view() {
-        return java.util.Collections.unmodifiableMap(nodes);
+    /** Copies the nodes into a fresh array of twice their number or more, without markers, and publishes it. */
+    private void rebuild() {
+        int capacity = MIN_CAPACITY;
+        while (capacity < size * 2) {
+            capacity <<= 1;
+        }
+        Node[] fresh = new Node[capacity];
+        int mask = capacity - 1;
+        for (Node n : slots) {
+            if (n != null && n != REMOVED) {
+                int i = index(n.key.hash, mask);
+                while (fresh[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                fresh[i] = n;
+            }
+        }
+        used = size;
+        slots = fresh; // the volatile write publishes the filled array
+    }
+
+    /** NameKey hashes are polynomial over bytes; spread them before masking. */
+    private static int index(int hash, int mask) {
+        int h = hash * 0x9E3779B9;
+        return (h ^ (h >>> 16)) & mask;
+    }
+
+    /** The nodes at the moment of the call, weakly consistent; for the records dump and tests, not the query path. */
+    List<Node> nodes() {
+        Node[] t = slots;
+        List<Node> out = new ArrayList<>(size);
+        for (int i = 0; i < t.length; i++) {
+            Node n = (Node) SLOT.getAcquire(t, i);
+            if (n != null && n != REMOVED) {
+                out.add(n);
+            }
+        }
+        return out;
     }
 }

@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * What the table serves, read back from the pre-encoded answers, for the {@code /records} debugging dump
  * (kube-dns's {@code /cache}): "does the server have my pod's name, and what does it answer?".
  *
- * <p>Design note: it reads the {@link RecordTable}'s concurrent map, never the writer's own maps, which
+ * <p>Design note: it reads the {@link RecordTable}'s published nodes, never the writer's own maps, which
  * only the writer thread may touch. It decodes exactly the bytes a query would copy, so the dump shows
  * what clients get. Runs on the HTTP thread; allocation is fine here.
  */
@@ -39,11 +39,11 @@ public final class ServedRecords {
             }
             return out;
         }
-        for (Map.Entry<NameKey, Node> e : table.view().entrySet()) {
-            if (e.getValue().explainedNegatives() != null) {
+        for (Node node : table.nodes()) {
+            if (node.explainedNegatives() != null) {
                 continue; // an explained negative: the name does not exist
             }
-            out.put(e.getKey().toString(), records(e.getKey().wire(), e.getValue()));
+            out.put(node.name().toString(), records(node.name().wire(), node));
         }
         return out;
     }

@@ -139,7 +139,7 @@ public final class TableWriter {
     private void publish() {
         for (NameState s : dirty) {
             if (s.exists()) {
-                table.put(s.key, encode(s));
+                table.put(encode(s));
             } else {
                 gone.add(s);
             }
@@ -148,7 +148,7 @@ public final class TableWriter {
             names.remove(s.key);
             LongAdder counter = explained.get(s.key);
             if (counter != null) {
-                table.put(s.key, explainedNode(s.key, counter)); // one put: no moment without the explanation
+                table.put(explainedNode(s.key, counter)); // one put: no moment without the explanation
             } else {
                 table.remove(s.key);
             }
@@ -178,12 +178,12 @@ public final class TableWriter {
         }
         explained.put(name, counter);
         if (!exists) {
-            table.put(name, explainedNode(name, counter));
+            table.put(explainedNode(name, counter));
         }
     }
 
     private Node explainedNode(NameKey name, LongAdder counter) {
-        return new ExplainedNegative(zoneOf(name), counter);
+        return new ExplainedNegative(name, zoneOf(name), counter);
     }
 
     /** The records currently contributed at a name, merged; for tests. Writer thread only, like every method here. */
@@ -271,7 +271,7 @@ public final class TableWriter {
             // a CNAME cannot coexist with other data (RFC 1034 3.6.2); the first CNAME wins
             sets.select(RecordType.CNAME);
             bySlot[CNAME_SLOT] = encoder.encode(owner, sets.selected(), 1, sets.noGlue());
-            return new Node(bySlot, zone);
+            return new Node(s.key, bySlot, zone);
         }
         for (int slot = 0; slot < RecordType.SLOTS; slot++) {
             if ((present & (1 << slot)) == 0) {
@@ -285,7 +285,7 @@ public final class TableWriter {
             AnswerEncoder.Glue glue = type == RecordType.SRV || type == RecordType.NS ? glue(n) : sets.noGlue();
             bySlot[slot] = encoder.encode(owner, sets.selected(), n, glue);
         }
-        return new Node(bySlot, zone);
+        return new Node(s.key, bySlot, zone);
     }
 
     /** The A and AAAA records of the selected records' targets, each target once (the additional section). */
