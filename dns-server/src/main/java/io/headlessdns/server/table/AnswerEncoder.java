@@ -33,12 +33,29 @@ final class AnswerEncoder {
     static final class Glue {
         private byte[][] owners = new byte[16][];
         private Rr[] rrs = new Rr[16];
+        /** For a record copied from a published answer instead: that answer, and where its body starts. */
+        private EncodedAnswer[] from = new EncodedAnswer[16];
+        private int[] bodyStarts = new int[16];
         private int count;
 
         void clear() {
             Arrays.fill(owners, 0, count, null);
             Arrays.fill(rrs, 0, count, null);
+            Arrays.fill(from, 0, count, null);
             count = 0;
+        }
+
+        /**
+         * Adds the answer records of a published A or AAAA answer, owned by {@code owner}: their bodies
+         * (type, class, TTL, RDATA) are copied as they are, since they hold no name. Allocates nothing.
+         */
+        void addEncoded(byte[] owner, EncodedAnswer a) {
+            for (int i = 0; i < a.answerCount; i++) {
+                grow();
+                owners[count] = owner;
+                from[count] = a;
+                bodyStarts[count++] = a.rrStart(i) + 2; // after the owner's pointer
+            }
         }
 
         /** Adds the records of {@code type} among {@code recs} (an Rr or an Rr[]), owned by {@code owner}. */
@@ -52,12 +69,18 @@ final class AnswerEncoder {
         }
 
         void add(byte[] owner, Rr rr) {
+            grow();
+            owners[count] = owner;
+            rrs[count++] = rr;
+        }
+
+        private void grow() {
             if (count == rrs.length) {
                 owners = Arrays.copyOf(owners, count * 2);
                 rrs = Arrays.copyOf(rrs, count * 2);
+                from = Arrays.copyOf(from, count * 2);
+                bodyStarts = Arrays.copyOf(bodyStarts, count * 2);
             }
-            owners[count] = owner;
-            rrs[count++] = rr;
         }
     }
 
@@ -80,7 +103,13 @@ final class AnswerEncoder {
         for (int i = 0; i < glue.count; i++) {
             last = i == glue.count - 1;
             writeName(glue.owners[i], true);
-            writeRecordBody(glue.rrs[i]);
+            if (glue.rrs[i] != null) {
+                writeRecordBody(glue.rrs[i]);
+            } else {
+                byte[] d = glue.from[i].data;
+                int at = glue.bodyStarts[i];
+                write(d, at, 10 + ((d[at + 8] & 0xff) << 8 | (d[at + 9] & 0xff))); // type to RDLENGTH, then RDATA
+            }
         }
         return new EncodedAnswer(Arrays.copyOf(buf, size), n, answerLength, glue.count, ends);
     }

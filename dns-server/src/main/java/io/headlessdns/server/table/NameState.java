@@ -1,6 +1,7 @@
 package io.headlessdns.server.table;
 
 import io.headlessdns.server.compile.Rr;
+import io.headlessdns.server.wire.RecordType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +12,10 @@ import java.util.Map;
  *
  * <p>Design note: the writer keeps one of these per served name, so it is kept to five fields. Almost
  * every name has exactly one contributor, whose records are held directly: one {@link Rr}, or an
- * {@code Rr[]} when there are several. Only a name that several contributors share (a PTR of an IP
- * behind two services) gets a map, kept in insertion order so merged RRsets are stable.
+ * {@code Rr[]} when there are several, or, when they are exactly the one RRset the table publishes at
+ * the name, just an {@link Encoded} marker (the records are read back from the answer when needed). Only
+ * a name that several contributors share (a PTR of an IP behind two services) gets a map, kept in
+ * insertion order so merged RRsets are stable; its contributions are always compiled records.
  */
 final class NameState {
     /** Stands for "several contributors" in {@link #contributor}; {@link #records} is then the map. */
@@ -23,6 +26,40 @@ final class NameState {
     static final int SEEN = 1;
     static final int DIRTY = 2;
     static final int GLUE = 4;
+
+    /**
+     * Stands for the records of a name's one contributor when they are exactly the answer the table
+     * publishes there: one RRset of a type {@link AnswerDecoder} reads back, all records of one rank (the
+     * only thing the answer does not hold). Canonical per type and rank, so it costs no object per name.
+     *
+     * <p>Design note: compiled records beside their encoded answers cost about 130 bytes per endpoint
+     * (an A, a PTR and an SRV record, and the address array); they are needed again only when the name
+     * becomes shared, when its answer is re-encoded for new glue, and as glue of an SRV target.
+     */
+    static final class Encoded {
+        static final int MAX_RANK = 3;
+        private static final Encoded[][] CANONICAL = new Encoded[RecordType.SLOTS][MAX_RANK + 1];
+
+        static {
+            for (int slot = 0; slot < RecordType.SLOTS; slot++) {
+                for (int rank = 0; rank <= MAX_RANK; rank++) {
+                    CANONICAL[slot][rank] = new Encoded(RecordType.typeOfSlot(slot), rank);
+                }
+            }
+        }
+
+        final int type;
+        final int rank;
+
+        private Encoded(int type, int rank) {
+            this.type = type;
+            this.rank = rank;
+        }
+
+        static Encoded of(int type, int rank) {
+            return CANONICAL[RecordType.slot(type)][rank];
+        }
+    }
 
     final NameKey key;
     /** The one contributor, {@link #MANY}, or null when nobody contributes records. */
@@ -62,6 +99,51 @@ final class NameState {
         return contributor == MANY ? null : records;
     }
 
+    /** The only contribution's marker when its records are read from the published answer, else null. */
+    Encoded encoded() {
+        return contributor != MANY && records instanceof Encoded e ? e : null;
+    }
+
+    /** Replaces the form the only contribution's records are kept in (records, or their {@link Encoded} marker). */
+    void keepAs(Object recs) {
+        if (contributor == null || contributor == MANY) {
+            throw new IllegalStateException("no single contribution at " + key);
+        }
+        records = recs;
+    }
+
+    /**
+     * Keeps only the {@link Encoded} marker for a single contribution that the published answer
+     * holds exactly: one readable type, one rank, and every record in the answer (not so for the one PTR a
+     * policy keeps of several).
+     */
+    void keepEncodedIfHeld(Node node) {
+        Object recs = single();
+        if (recs == null || recs instanceof Encoded) {
+            return;
+        }
+        int n = count(recs);
+        if (n == 0) {
+            return;
+        }
+        Rr first = at(recs, 0);
+        int type = first.type();
+        int rank = first.rank();
+        if (!AnswerDecoder.readable(type) || rank < 0 || rank > Encoded.MAX_RANK) {
+            return;
+        }
+        for (int i = 1; i < n; i++) {
+            Rr rr = at(recs, i);
+            if (rr.type() != type || rr.rank() != rank) {
+                return;
+            }
+        }
+        EncodedAnswer a = node.answer(type);
+        if (a != null && a.answerCount == n) {
+            keepAs(Encoded.of(type, rank));
+        }
+    }
+
     @SuppressWarnings("unchecked")
     Iterable<Object> contributions() {
         if (contributor == MANY) {
@@ -78,6 +160,9 @@ final class NameState {
             contributor = who;
             records = recs;
         } else {
+            if (records instanceof Encoded) {
+                throw new IllegalStateException("records of " + key + " must be read back before it is shared");
+            }
             Map<Object, Object> many = new LinkedHashMap<>(4);
             many.put(contributor, records);
             many.put(who, recs);

@@ -86,12 +86,15 @@ public final class TableWriter {
                 List<Rr> rrs = e.getValue();
                 if (before == null) {
                     boolean wasContributed = s.contributed();
+                    if (wasContributed) {
+                        readBack(s); // the name becomes shared: every contribution is kept as records
+                    }
                     s.put(who, NameState.compact(rrs));
                     markDirty(s);
                     if (!wasContributed) {
                         adjustAncestors(s, +1);
                     }
-                } else if (!NameState.same(before, rrs)) {
+                } else if (!same(s, before, rrs)) {
                     s.put(who, NameState.compact(rrs));
                     markDirty(s);
                 } else if (hasTargetWithGlue(before)) {
@@ -139,7 +142,9 @@ public final class TableWriter {
     private void publish() {
         for (NameState s : dirty) {
             if (s.exists()) {
-                table.put(encode(s));
+                Node node = encode(s);
+                table.put(node);
+                s.keepEncodedIfHeld(node);
             } else {
                 gone.add(s);
             }
@@ -190,7 +195,11 @@ public final class TableWriter {
     public Map<Integer, List<Rr>> recordsAt(NameKey name) {
         NameState s = names.get(name);
         Map<Integer, List<Rr>> out = new LinkedHashMap<>();
-        if (s != null) {
+        if (s != null && s.encoded() != null) {
+            for (Rr rr : decode(s, s.encoded())) {
+                out.computeIfAbsent(rr.type(), t -> new ArrayList<>()).add(rr);
+            }
+        } else if (s != null) {
             RrSets merged = new RrSets(); // not the encoding scratch: this is no part of a replace
             merged.gather(s);
             for (int i = 0; i < merged.size(); i++) {
@@ -200,7 +209,30 @@ public final class TableWriter {
         return out;
     }
 
+    /** Whether kept records (or the published answer they stand for) are the same, in order, as new ones. */
+    private boolean same(NameState s, Object before, List<Rr> rrs) {
+        if (before instanceof NameState.Encoded e) {
+            return AnswerDecoder.holds(table.lookup(s.key).answer(e.type), s.key.wire(), rrs);
+        }
+        return NameState.same(before, rrs);
+    }
+
+    /** Turns an {@link NameState.Encoded} contribution back into records, read from the published answer. */
+    private void readBack(NameState s) {
+        NameState.Encoded e = s.encoded();
+        if (e != null) {
+            s.keepAs(NameState.compact(Arrays.asList(decode(s, e))));
+        }
+    }
+
+    private Rr[] decode(NameState s, NameState.Encoded e) {
+        return AnswerDecoder.records(table.lookup(s.key).answer(e.type), s.key.wire(), e.rank);
+    }
+
     private static boolean hasTargetWithGlue(Object recs) {
+        if (recs instanceof NameState.Encoded e) {
+            return e.type == RecordType.SRV || e.type == RecordType.NS;
+        }
         for (int i = 0, n = NameState.count(recs); i < n; i++) {
             int type = NameState.at(recs, i).type();
             if (type == RecordType.SRV || type == RecordType.NS) {
@@ -262,6 +294,7 @@ public final class TableWriter {
     }
 
     private Node encode(NameState s) {
+        readBack(s); // re-encoded for new glue: the records come back from the answer being replaced
         sets.gather(s);
         byte[] owner = s.key.wire();
         Zone zone = zoneOf(s.key);
@@ -311,6 +344,10 @@ public final class TableWriter {
                 if (at.shared()) {
                     for (Object recs : at.contributions()) {
                         glue.addOfType(target, recs, type);
+                    }
+                } else if (at.encoded() != null) {
+                    if (at.encoded().type == type) {
+                        glue.addEncoded(target, table.lookup(at.key).answer(type));
                     }
                 } else if (at.contributed()) {
                     glue.addOfType(target, at.single(), type);

@@ -110,6 +110,32 @@ class TableWriterTest {
         assertThat(served(u, "12.0.0.10.in-addr.arpa.")).containsExactly("PTR web-0.web.ns.svc.cluster.local.");
     }
 
+    /**
+     * Names whose records did not change keep their published node when one endpoint changes, though the
+     * writer keeps only their encoded answers (it compares the new records with those), and names that
+     * changed are re-encoded.
+     */
+    @Test
+    void oneEndpointChange_republishesOnlyItsNames_comparingWithTheEncodedAnswers() {
+        TableUpdater u = updater(ALL);
+        u.serviceChanged(headless("ns", "web", List.of(port("http", 80)),
+                ready("10.0.0.10", "web-0", port("http", 80)), ready("10.0.0.11", "web-1", port("http", 80))));
+        Node member = u.table().lookup(NameKey.ofText("web-0.web.ns.svc.cluster.local"));
+        Node ptr = u.table().lookup(NameKey.ofText(REVERSE));
+        Node srv = u.table().lookup(NameKey.ofText("_http._tcp.web.ns.svc.cluster.local"));
+        u.serviceChanged(headless("ns", "web", List.of(port("http", 80)),
+                ready("10.0.0.10", "web-0", port("http", 80)), ready("10.0.0.12", "web-1", port("http", 80))));
+        assertThat(u.table().lookup(NameKey.ofText("web-0.web.ns.svc.cluster.local"))).isSameAs(member);
+        assertThat(u.table().lookup(NameKey.ofText(REVERSE))).isSameAs(ptr);
+        // the SRV records stay, but their glue moved with web-1: re-encoded from the records read back
+        assertThat(u.table().lookup(NameKey.ofText("_http._tcp.web.ns.svc.cluster.local"))).isNotSameAs(srv);
+        assertThat(served(u, "_http._tcp.web.ns.svc.cluster.local.")).containsExactly(
+                "SRV 0 50 80 web-0.web.ns.svc.cluster.local.", "SRV 0 50 80 web-1.web.ns.svc.cluster.local.");
+        assertThat(served(u, "web.ns.svc.cluster.local.")).containsExactly("A 10.0.0.10", "A 10.0.0.12");
+        assertThat(u.writer().recordsAt(NameKey.ofText("web-1.web.ns.svc.cluster.local")).get(RecordType.A))
+                .extracting(Rr::toString).containsExactly("A 5 10.0.0.12");
+    }
+
     /** A name outside every served zone is refused, and the writer goes on serving and accepting changes. */
     @Test
     void nameOutsideTheZones_isRejected_andTheWriterStaysUsable() {
