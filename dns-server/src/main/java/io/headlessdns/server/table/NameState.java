@@ -10,14 +10,15 @@ import java.util.Map;
  * What the table writer knows of one name: who contributes which records to it, and how many contributed
  * names lie below it (an empty non-terminal exists while that count is positive, RFC 8020).
  *
- * <p>Design note: the writer keeps one of these per served name, so it is kept to five fields. Almost
+ * <p>Design note: the writer keeps one of these per served name, so it is small: it is the name's
+ * {@link NameKey} itself (the table's node refers to it as its key), plus four fields. Almost
  * every name has exactly one contributor, whose records are held directly: one {@link Rr}, or an
  * {@code Rr[]} when there are several, or, when they are exactly the one RRset the table publishes at
  * the name, just an {@link Encoded} marker (the records are read back from the answer when needed). Only
  * a name that several contributors share (a PTR of an IP behind two services) gets a map, kept in
  * insertion order so merged RRsets are stable; its contributions are always compiled records.
  */
-final class NameState {
+final class NameState extends NameKey {
     /** Stands for "several contributors" in {@link #contributor}; {@link #records} is then the map. */
     private static final Object MANY = new Object();
     static final Rr[] NO_RECORDS = new Rr[0];
@@ -61,7 +62,6 @@ final class NameState {
         }
     }
 
-    final NameKey key;
     /** The one contributor, {@link #MANY}, or null when nobody contributes records. */
     private Object contributor;
     /** The contributor's records (an Rr or an Rr[]), or for MANY a map from contributor to those. */
@@ -69,8 +69,11 @@ final class NameState {
     int namesBelow;
     int mark;
 
-    NameState(NameKey key) {
-        this.key = key;
+    /** The state of a name, which is also that name's key: one object per name in the writer, not two. */
+    NameState(byte[] lowerWire) {
+        bytes = lowerWire;
+        length = lowerWire.length;
+        hash = hash(lowerWire, 0, lowerWire.length);
     }
 
     boolean contributed() {
@@ -107,7 +110,7 @@ final class NameState {
     /** Replaces the form the only contribution's records are kept in (records, or their {@link Encoded} marker). */
     void keepAs(Object recs) {
         if (contributor == null || contributor == MANY) {
-            throw new IllegalStateException("no single contribution at " + key);
+            throw new IllegalStateException("no single contribution at " + this);
         }
         records = recs;
     }
@@ -161,7 +164,7 @@ final class NameState {
             records = recs;
         } else {
             if (records instanceof Encoded) {
-                throw new IllegalStateException("records of " + key + " must be read back before it is shared");
+                throw new IllegalStateException("records of " + this + " must be read back before it is shared");
             }
             Map<Object, Object> many = new LinkedHashMap<>(4);
             many.put(contributor, records);

@@ -1,8 +1,8 @@
 package io.headlessdns.server.table;
 
 /**
- * The table writer's states by name: an open-addressing hash set of {@link NameState}s keyed by their
- * own {@link NameState#key}, with linear probing and backward-shift deletion.
+ * The table writer's states by name: an open-addressing hash set of {@link NameState}s keyed by
+ * themselves (a state is its name's key), with linear probing and backward-shift deletion.
  *
  * <p>Design note: a HashMap spends a 32-byte entry on each of the (hundreds of thousands of) names;
  * here a name costs an array slot and its hash beside it. Probing compares the hashes in the int array
@@ -22,7 +22,7 @@ final class NameStates {
         int mask = slots.length - 1;
         for (int i = index(hash, mask); ; i = (i + 1) & mask) {
             NameState s = slots[i];
-            if (s == null || hashes[i] == hash && s.key.equals(key)) {
+            if (s == null || hashes[i] == hash && s.equals(key)) {
                 return s;
             }
         }
@@ -41,7 +41,7 @@ final class NameStates {
         int hash = key.hashCode();
         int mask = slots.length - 1;
         int i = index(hash, mask);
-        while (slots[i] != null && !(hashes[i] == hash && slots[i].key.equals(key))) {
+        while (slots[i] != null && !(hashes[i] == hash && slots[i].equals(key))) {
             i = (i + 1) & mask;
         }
         if (slots[i] == null) {
@@ -82,7 +82,7 @@ final class NameStates {
     }
 
     private static void insert(NameState[] table, int[] hashes, NameState s) {
-        int hash = s.key.hashCode();
+        int hash = s.hashCode();
         int mask = table.length - 1;
         int i = index(hash, mask);
         while (table[i] != null) {

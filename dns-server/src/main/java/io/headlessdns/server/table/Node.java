@@ -20,7 +20,11 @@ public sealed class Node permits ExplainedNegative {
     private final EncodedAnswer first;
     private final EncodedAnswer[] rest;
     final Zone zone;
-    /** The owner name: the table's key for this node (the table keeps no entry object beside it). */
+    /**
+     * The owner name: the table's key for this node (the table keeps no entry object beside it). It is
+     * usually the writer's {@link NameState} of the name, which is its key too; readers read only the name
+     * bytes, written before this node was built, and which this final field publishes with the node.
+     */
     final NameKey key;
 
     /** {@code bySlot} is indexed by {@link RecordType#slot}; null entries are absent types. Not kept. */

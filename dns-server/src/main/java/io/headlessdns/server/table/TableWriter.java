@@ -150,12 +150,12 @@ public final class TableWriter {
             }
         }
         for (NameState s : gone) {
-            names.remove(s.key);
-            LongAdder counter = explained.get(s.key);
+            names.remove(s);
+            LongAdder counter = explained.get(s);
             if (counter != null) {
-                table.put(explainedNode(s.key, counter)); // one put: no moment without the explanation
+                table.put(explainedNode(s, counter)); // one put: no moment without the explanation
             } else {
-                table.remove(s.key);
+                table.remove(s);
             }
         }
     }
@@ -212,7 +212,7 @@ public final class TableWriter {
     /** Whether kept records (or the published answer they stand for) are the same, in order, as new ones. */
     private boolean same(NameState s, Object before, List<Rr> rrs) {
         if (before instanceof NameState.Encoded e) {
-            return AnswerDecoder.holds(table.lookup(s.key).answer(e.type), s.key.wire(), rrs);
+            return AnswerDecoder.holds(table.lookup(s).answer(e.type), s.wire(), rrs);
         }
         return NameState.same(before, rrs);
     }
@@ -226,7 +226,7 @@ public final class TableWriter {
     }
 
     private Rr[] decode(NameState s, NameState.Encoded e) {
-        return AnswerDecoder.records(table.lookup(s.key).answer(e.type), s.key.wire(), e.rank);
+        return AnswerDecoder.records(table.lookup(s).answer(e.type), s.wire(), e.rank);
     }
 
     private static boolean hasTargetWithGlue(Object recs) {
@@ -246,7 +246,7 @@ public final class TableWriter {
         NameState s = names.get(key);
         if (s == null) {
             zoneOf(key);
-            s = new NameState(key);
+            s = new NameState(key.wire());
             names.add(s);
         }
         return s;
@@ -262,11 +262,11 @@ public final class TableWriter {
 
     /** Counts a name in (+1) or out of (-1) every ancestor up to its zone's apex; flags ENTs that appear or go. */
     private void adjustAncestors(NameState s, int delta) {
-        Zone zone = zoneOf(s.key);
+        Zone zone = zoneOf(s);
         if (!zone.authoritative) {
             return;
         }
-        byte[] name = s.key.wire();
+        byte[] name = s.wire();
         int from = 0;
         while (name.length - from > zone.apex.length) {
             from += (name[from] & 0xff) + 1;
@@ -286,8 +286,7 @@ public final class TableWriter {
         probe.seal(len);
         NameState p = names.get(probe);
         if (p == null) {
-            NameKey key = NameKey.of(Arrays.copyOfRange(name, from, name.length));
-            p = new NameState(key);
+            p = new NameState(Arrays.copyOfRange(name, from, name.length));
             names.add(p);
         }
         return p;
@@ -296,15 +295,15 @@ public final class TableWriter {
     private Node encode(NameState s) {
         readBack(s); // re-encoded for new glue: the records come back from the answer being replaced
         sets.gather(s);
-        byte[] owner = s.key.wire();
-        Zone zone = zoneOf(s.key);
+        byte[] owner = s.wire();
+        Zone zone = zoneOf(s);
         Arrays.fill(bySlot, null);
-        int present = sets.slots(s.key);
+        int present = sets.slots(s);
         if ((present & (1 << CNAME_SLOT)) != 0) {
             // a CNAME cannot coexist with other data (RFC 1034 3.6.2); the first CNAME wins
             sets.select(RecordType.CNAME);
             bySlot[CNAME_SLOT] = encoder.encode(owner, sets.selected(), 1, sets.noGlue());
-            return new Node(s.key, bySlot, zone);
+            return new Node(s, bySlot, zone);
         }
         for (int slot = 0; slot < RecordType.SLOTS; slot++) {
             if ((present & (1 << slot)) == 0) {
@@ -318,7 +317,7 @@ public final class TableWriter {
             AnswerEncoder.Glue glue = type == RecordType.SRV || type == RecordType.NS ? glue(n) : sets.noGlue();
             bySlot[slot] = encoder.encode(owner, sets.selected(), n, glue);
         }
-        return new Node(s.key, bySlot, zone);
+        return new Node(s, bySlot, zone);
     }
 
     /** The A and AAAA records of the selected records' targets, each target once (the additional section). */
@@ -347,7 +346,7 @@ public final class TableWriter {
                     }
                 } else if (at.encoded() != null) {
                     if (at.encoded().type == type) {
-                        glue.addEncoded(target, table.lookup(at.key).answer(type));
+                        glue.addEncoded(target, table.lookup(at).answer(type));
                     }
                 } else if (at.contributed()) {
                     glue.addOfType(target, at.single(), type);

@@ -19,7 +19,7 @@ class NameStatesTest {
             NameKey key = NameKey.ofText("n" + random.nextInt(3_000) + ".ns.svc.cluster.local");
             boolean grow = step < 20_000 ? random.nextInt(3) > 0 : random.nextInt(3) == 0;
             if (grow && !reference.containsKey(key)) {
-                NameState s = new NameState(key);
+                NameState s = new NameState(key.wire());
                 states.add(s);
                 reference.put(key, s);
             } else if (!grow) {
