@@ -5,6 +5,8 @@
 #   bench/load.sh                 # full run (about 15 minutes): 1000 services, 10 s runs, 3 reps, 1 and 2 threads
 #   bench/load.sh --smoke         # a few seconds, tiny cluster: checks the harness still works (run by mvn verify)
 #   options: --services N --duration S --reps R --threads "1 2" --out DIR
+#   HEADLESS_DNS_JAVA_OPTS: the JVM flags; HEADLESS_DNS_FLAGS: extra server flags (default --cpu-affinity,
+#   as Knot pins its UDP workers; HEADLESS_DNS_FLAGS="" runs it unpinned)
 #
 # Needs: the packaged jar (mvn -B -q -DskipTests package), and knot, nsd, dnsperf, gnuplot (installed
 # here from Debian if missing). Everything listens on 127.0.0.1 only; every run is bounded by -l.
@@ -64,7 +66,7 @@ start_servers() { # threads
   local t=$1
   HD_PORT=$(free_port); KNOT_PORT=$(free_port); NSD_PORT=$(free_port)
   java ${HEADLESS_DNS_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseSerialGC} -jar "$JAR" --manifests "$WORK/manifests" \
-    --bind 127.0.0.1 --port "$HD_PORT" --http-port 0 --threads "$t" > "$WORK/headless-dns.log" 2>&1 &
+    --bind 127.0.0.1 --port "$HD_PORT" --http-port 0 --threads "$t" ${HEADLESS_DNS_FLAGS---cpu-affinity} > "$WORK/headless-dns.log" 2>&1 &
   HD_PID=$!; PIDS+=("$HD_PID")
   mkdir -p "$WORK/knot-$t"
   cat > "$WORK/knot-$t/knot.conf" <<KNOT

@@ -128,7 +128,7 @@ public final class HeadlessDns implements AutoCloseable {
             EngineProvider engines = new EngineProvider(() -> new QueryEngine(updater.table(), config.zone(), counters,
                     this::serving, metrics.dns(), queryLog, forwarding, config.udpAnswers()));
             dns = new DnsServer(new InetSocketAddress(config.bind(), config.port()), config.threads(), engines, forwarder,
-                    config.limits());
+                    config.limits(), config.cpuAffinity());
             dns.start();
             if (forwarder != null) {
                 forwarder.registerCacheMetrics(DnsCollector.serverLabel(config.bind(), dns.port()));

@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param limits TCP connection limits and UDP response rate limiting
  * @param udpAnswers what a UDP answer too large for the client's buffer becomes ({@code --udp-answer-policy})
  * @param snapshotFile where the served cluster state is kept for a warm start, or null ({@code --snapshot-file})
+ * @param cpuAffinity whether each event loop is pinned to its own CPU ({@code --cpu-affinity})
  */
 public record ServerConfig(
         List<Path> manifests,
@@ -38,7 +39,8 @@ public record ServerConfig(
         KubeOptions kube,
         TransportLimits limits,
         UdpAnswerPolicy udpAnswers,
-        Path snapshotFile) {
+        Path snapshotFile,
+        boolean cpuAffinity) {
 
     /** With the default {@link TransportLimits}, truncating UDP answers (RFC behaviour), no snapshot. */
     public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone,
@@ -52,17 +54,22 @@ public record ServerConfig(
             boolean metrics, java.time.Duration lameduck, int logQueries, ForwardOptions forward, KubeOptions kube,
             TransportLimits limits) {
         this(manifests, bind, port, httpPort, threads, zone, metrics, lameduck, logQueries, forward, kube, limits,
-                UdpAnswerPolicy.TRUNCATE, null);
+                UdpAnswerPolicy.TRUNCATE, null, false);
     }
 
     public ServerConfig withUdpAnswers(UdpAnswerPolicy policy) {
         return new ServerConfig(manifests, bind, port, httpPort, threads, zone, metrics, lameduck, logQueries, forward,
-                kube, limits, policy, snapshotFile);
+                kube, limits, policy, snapshotFile, cpuAffinity);
     }
 
     public ServerConfig withSnapshotFile(Path file) {
         return new ServerConfig(manifests, bind, port, httpPort, threads, zone, metrics, lameduck, logQueries, forward,
-                kube, limits, udpAnswers, file);
+                kube, limits, udpAnswers, file, cpuAffinity);
+    }
+
+    public ServerConfig withCpuAffinity(boolean pin) {
+        return new ServerConfig(manifests, bind, port, httpPort, threads, zone, metrics, lameduck, logQueries, forward,
+                kube, limits, udpAnswers, snapshotFile, pin);
     }
 
     /** Metrics on, no lame duck, no query log, no forwarding, in-cluster API defaults: what tests and embedders usually want. */

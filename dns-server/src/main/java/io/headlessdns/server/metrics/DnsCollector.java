@@ -42,26 +42,25 @@ public final class DnsCollector implements MultiCollector {
 
     @Override
     public MetricSnapshots collect() {
+        DnsMetrics.Totals t = m.totals();
         List<MetricSnapshot> out = new ArrayList<>(6);
-        out.add(requests());
-        out.add(responses());
-        out.add(durations());
-        out.add(sizes("coredns_dns_request_size_bytes", "Size of the request in bytes.",
-                DnsMetrics.REQUEST_SIZES, DnsMetrics.REQUEST_BYTES));
-        out.add(sizes("coredns_dns_response_size_bytes", "Size of the returned response in bytes.",
-                DnsMetrics.RESPONSE_SIZES, DnsMetrics.RESPONSE_BYTES));
+        out.add(requests(t));
+        out.add(responses(t));
+        out.add(durations(t));
+        out.add(sizes("coredns_dns_request_size_bytes", "Size of the request in bytes.", t, true));
+        out.add(sizes("coredns_dns_response_size_bytes", "Size of the returned response in bytes.", t, false));
         out.add(CounterSnapshot.builder().name("coredns_panics").help("A metrics that counts the number of panics.")
                 .dataPoint(CounterDataPointSnapshot.builder().value(panics.getAsLong()).build()).build());
         return new MetricSnapshots(out);
     }
 
-    private CounterSnapshot requests() {
+    private CounterSnapshot requests(DnsMetrics.Totals t) {
         CounterSnapshot.Builder b = CounterSnapshot.builder().name("coredns_dns_requests")
                 .help("Counter of DNS requests made per zone, protocol and family.");
         for (int proto = 0; proto < DnsMetrics.PROTOS.length; proto++) {
             for (int family = 0; family < DnsMetrics.FAMILIES.length; family++) {
                 for (int type = 0; type < DnsMetrics.TYPES.length; type++) {
-                    long n = m.sum(DnsMetrics.REQUESTS, (proto * DnsMetrics.FAMILIES.length + family) * DnsMetrics.TYPES.length + type);
+                    long n = t.requests(proto, family, type);
                     if (n > 0) {
                         b.dataPoint(CounterDataPointSnapshot.builder().value(n).labels(Labels.of(
                                 "server", server, "zone", ZONE, "view", VIEW, "proto", DnsMetrics.PROTOS[proto],
@@ -73,12 +72,12 @@ public final class DnsCollector implements MultiCollector {
         return b.build();
     }
 
-    private CounterSnapshot responses() {
+    private CounterSnapshot responses(DnsMetrics.Totals t) {
         CounterSnapshot.Builder b = CounterSnapshot.builder().name("coredns_dns_responses")
                 .help("Counter of response status codes.");
         for (int rcode = 0; rcode < DnsMetrics.RCODES; rcode++) {
             for (int plugin = 0; plugin < DnsMetrics.PLUGINS.length; plugin++) {
-                long n = m.sum(DnsMetrics.RESPONSES, rcode * DnsMetrics.PLUGINS.length + plugin);
+                long n = t.responses(rcode, plugin);
                 if (n > 0) {
                     b.dataPoint(CounterDataPointSnapshot.builder().value(n).labels(Labels.of(
                             "server", server, "zone", ZONE, "view", VIEW, "rcode", rcodeName(rcode),
@@ -94,7 +93,7 @@ public final class DnsCollector implements MultiCollector {
         return rcode == 16 ? "BADSIG" : io.headlessdns.server.wire.Rcode.name(rcode);
     }
 
-    private HistogramSnapshot durations() {
+    private HistogramSnapshot durations(DnsMetrics.Totals t) {
         HistogramSnapshot.Builder b = HistogramSnapshot.builder().name("coredns_dns_request_duration_seconds")
                 .help("Histogram of the time (in seconds) each request took per zone.");
         double[] bounds = new double[DnsMetrics.DURATION_BUCKETS + 1];
@@ -103,16 +102,15 @@ public final class DnsCollector implements MultiCollector {
         }
         bounds[DnsMetrics.DURATION_BUCKETS] = Double.POSITIVE_INFINITY;
         for (int type = 0; type < DnsMetrics.TYPES.length; type++) {
-            long[] counts = new long[bounds.length];
+            long[] counts = t.durationBuckets(type);
             long total = 0;
-            for (int i = 0; i < bounds.length; i++) {
-                counts[i] = m.sum(DnsMetrics.DURATIONS, type * bounds.length + i);
-                total += counts[i];
+            for (long n : counts) {
+                total += n;
             }
             if (total > 0) {
                 b.dataPoint(HistogramDataPointSnapshot.builder()
                         .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, counts))
-                        .sum(m.sum(DnsMetrics.DURATION_NANOS, type) / 1e9)
+                        .sum(t.durationNanos(type) / 1e9)
                         .labels(Labels.of("server", server, "zone", ZONE, "view", VIEW, "type", DnsMetrics.TYPES[type]))
                         .build());
             }
@@ -120,7 +118,7 @@ public final class DnsCollector implements MultiCollector {
         return b.build();
     }
 
-    private HistogramSnapshot sizes(String name, String help, int buckets, int bytes) {
+    private HistogramSnapshot sizes(String name, String help, DnsMetrics.Totals t, boolean requests) {
         HistogramSnapshot.Builder b = HistogramSnapshot.builder().name(name).help(help);
         double[] bounds = new double[DnsMetrics.SIZE_BOUNDS.length + 1];
         for (int i = 0; i < DnsMetrics.SIZE_BOUNDS.length; i++) {
@@ -128,16 +126,16 @@ public final class DnsCollector implements MultiCollector {
         }
         bounds[DnsMetrics.SIZE_BOUNDS.length] = Double.POSITIVE_INFINITY;
         for (int proto = 0; proto < DnsMetrics.PROTOS.length; proto++) {
-            long[] counts = new long[bounds.length];
+            long[] sizes = requests ? t.requestSizes(proto) : t.responseSizes(proto); // buckets, then the byte sum
+            long[] counts = java.util.Arrays.copyOf(sizes, bounds.length);
             long total = 0;
-            for (int i = 0; i < bounds.length; i++) {
-                counts[i] = m.sum(buckets, proto * bounds.length + i);
-                total += counts[i];
+            for (long n : counts) {
+                total += n;
             }
             if (total > 0) {
                 b.dataPoint(HistogramDataPointSnapshot.builder()
                         .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, counts))
-                        .sum(m.sum(bytes, proto))
+                        .sum(sizes[bounds.length])
                         .labels(Labels.of("server", server, "zone", ZONE, "view", VIEW, "proto", DnsMetrics.PROTOS[proto]))
                         .build());
             }

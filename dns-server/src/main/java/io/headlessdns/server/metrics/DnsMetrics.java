@@ -31,6 +31,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@link Shard#batchDone}). Two clock reads per query (a vDSO call each, tens of nanoseconds under
  * kvm-clock) cost more than the counting itself.
  *
+ * <p>Design note: a query is counted with as few increments as its label sets allow, and the scrape
+ * derives the rest. One counter per (rcode, plugin, proto, family, type) is both
+ * {@code coredns_dns_requests_total} (summed over rcode and plugin) and {@code coredns_dns_responses_total}
+ * (summed over the others); a size below 1024 bytes (every size but those of large answers) is counted
+ * at its exact value, from which the scrape derives the size buckets (CoreDNS's bounds up to 1023 fall on
+ * whole sizes) and the byte sum. So a query costs three increments and its batch's type bookkeeping, not
+ * six (requests, responses, two buckets, two sums) plus two bucket searches: that took the line-rate
+ * cost of metering from 6-9% to within noise (bench/README.md, "What metering costs").
+ *
  * <p>Design note: histogram buckets are per bucket, not cumulative, so one observation is one increment;
  * the bucket of a duration is computed arithmetically from the nanoseconds (the bounds are powers of two
  * times 250 µs), not searched.
@@ -68,23 +77,30 @@ public final class DnsMetrics {
     /** CoreDNS's size buckets (plugin/metrics/vars: 0, 100, ... 64000 bytes). */
     static final int[] SIZE_BOUNDS = {0, 100, 200, 300, 400, 511, 1023, 2047, 4095, 8291, 16000, 32000, 48000, 64000};
 
-    /** Which counter array of a shard: the first index of {@link #sum}. */
-    static final int REQUESTS = 0;
-    static final int RESPONSES = 1;
-    /** Per type: DURATION_BUCKETS finite buckets and +Inf. */
-    static final int DURATIONS = 2;
-    static final int DURATION_NANOS = 3;
-    /** Per proto: SIZE_BOUNDS.length finite buckets and +Inf. */
-    static final int REQUEST_SIZES = 4;
-    static final int REQUEST_BYTES = 5;
-    static final int RESPONSE_SIZES = 6;
-    static final int RESPONSE_BYTES = 7;
-    private static final int[] LENGTHS = {PROTOS.length * FAMILIES.length * TYPES.length, RCODES * PLUGINS.length,
-        TYPES.length * (DURATION_BUCKETS + 1), TYPES.length, PROTOS.length * (SIZE_BOUNDS.length + 1), PROTOS.length,
-        PROTOS.length * (SIZE_BOUNDS.length + 1), PROTOS.length};
-    /** Where each counter array starts in a shard's flat array. */
-    private static final int[] OFFSETS = new int[LENGTHS.length];
-    private static final int SHARD_LENGTH;
+    /** Sizes below this are counted per exact byte count; the size bounds up to 1023 are CoreDNS's. */
+    static final int EXACT_SIZES = 1024;
+    private static final int SIZE_BUCKETS = SIZE_BOUNDS.length + 1;
+
+    /*
+     * Where each counter array starts in a shard's flat array. Constants, not a table: a static final
+     * array's elements are loads on the hot path, a static final int is folded into the instruction.
+     * ANSWERS: one counter per (rcode, plugin, proto, family, type); requests and responses are its sums.
+     * DURATIONS: per type, DURATION_BUCKETS finite buckets and +Inf; DURATION_NANOS: per type.
+     * REQUEST_EXACT / RESPONSE_EXACT: per proto, one counter per size below EXACT_SIZES; the buckets and
+     * the byte sum are derived from them at scrape time. *_LARGE: per proto, the buckets of larger sizes;
+     * *_LARGE_BYTES: per proto, their byte sum.
+     */
+    private static final int ANSWERS = 0;
+    private static final int ANSWERS_LENGTH = RCODES * PLUGINS.length * PROTOS.length * FAMILIES.length * TYPES.length;
+    private static final int DURATIONS = ANSWERS + ANSWERS_LENGTH;
+    private static final int DURATION_NANOS = DURATIONS + TYPES.length * (DURATION_BUCKETS + 1);
+    private static final int REQUEST_EXACT = DURATION_NANOS + TYPES.length;
+    private static final int REQUEST_LARGE = REQUEST_EXACT + PROTOS.length * EXACT_SIZES;
+    private static final int REQUEST_LARGE_BYTES = REQUEST_LARGE + PROTOS.length * SIZE_BUCKETS;
+    private static final int RESPONSE_EXACT = REQUEST_LARGE_BYTES + PROTOS.length;
+    private static final int RESPONSE_LARGE = RESPONSE_EXACT + PROTOS.length * EXACT_SIZES;
+    private static final int RESPONSE_LARGE_BYTES = RESPONSE_LARGE + PROTOS.length * SIZE_BUCKETS;
+    private static final int SHARD_LENGTH = RESPONSE_LARGE_BYTES + PROTOS.length;
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
 
     /** Every shard ever made; a shard outlives its thread so counters never go back. */
@@ -98,12 +114,6 @@ public final class DnsMetrics {
     };
 
     static {
-        int offset = 0;
-        for (int i = 0; i < LENGTHS.length; i++) {
-            OFFSETS[i] = offset;
-            offset += LENGTHS[i];
-        }
-        SHARD_LENGTH = offset;
         java.util.Arrays.fill(TYPE_INDEX, (byte) OTHER_TYPE);
         for (int i = 0; i < TYPE_CODES.length; i++) {
             TYPE_INDEX[TYPE_CODES[i]] = (byte) i;
@@ -160,23 +170,98 @@ public final class DnsMetrics {
         s.observe(type, 1, nanos);
     }
 
-    /** Counter {@code index} of array {@code which} ({@link #REQUESTS}, ...), summed over every shard. */
-    long sum(int which, int index) {
-        int i = OFFSETS[which] + index;
-        long n = 0;
+    /** Every shard's counters summed, for one scrape. */
+    Totals totals() {
+        long[] t = new long[SHARD_LENGTH];
         for (Shard s : shards) {
-            n += (long) LONGS.getOpaque(s.counters, i);
+            for (int i = 0; i < SHARD_LENGTH; i++) {
+                t[i] += (long) LONGS.getOpaque(s.counters, i);
+            }
         }
-        return n;
+        return new Totals(t);
     }
 
     /** Sum over all label sets of {@code coredns_dns_requests_total}; for logs and tests. */
     public long requestsTotal() {
+        long[] t = totals().counters;
         long n = 0;
-        for (int i = 0; i < LENGTHS[REQUESTS]; i++) {
-            n += sum(REQUESTS, i);
+        for (int i = ANSWERS; i < ANSWERS + ANSWERS_LENGTH; i++) {
+            n += t[i];
         }
         return n;
+    }
+
+    /** The summed counters of a scrape, read by CoreDNS's label sets. */
+    static final class Totals {
+        private final long[] counters;
+
+        private Totals(long[] counters) {
+            this.counters = counters;
+        }
+
+        private static int answer(int rcode, int plugin, int proto, int family, int type) {
+            return ANSWERS + (((rcode * PLUGINS.length + plugin) * PROTOS.length + proto) * FAMILIES.length + family)
+                    * TYPES.length + type;
+        }
+
+        /** {@code coredns_dns_requests_total} of one label set: its answers of every rcode and plugin. */
+        long requests(int proto, int family, int type) {
+            long n = 0;
+            for (int rcode = 0; rcode < RCODES; rcode++) {
+                for (int plugin = 0; plugin < PLUGINS.length; plugin++) {
+                    n += counters[answer(rcode, plugin, proto, family, type)];
+                }
+            }
+            return n;
+        }
+
+        /** {@code coredns_dns_responses_total} of one label set: its answers of every proto, family and type. */
+        long responses(int rcode, int plugin) {
+            long n = 0;
+            for (int proto = 0; proto < PROTOS.length; proto++) {
+                for (int family = 0; family < FAMILIES.length; family++) {
+                    for (int type = 0; type < TYPES.length; type++) {
+                        n += counters[answer(rcode, plugin, proto, family, type)];
+                    }
+                }
+            }
+            return n;
+        }
+
+        /** Per-bucket (not cumulative) duration counts of a type: DURATION_BUCKETS finite ones and +Inf. */
+        long[] durationBuckets(int type) {
+            long[] b = new long[DURATION_BUCKETS + 1];
+            System.arraycopy(counters, DURATIONS + type * b.length, b, 0, b.length);
+            return b;
+        }
+
+        long durationNanos(int type) {
+            return counters[DURATION_NANOS + type];
+        }
+
+        /** Per-bucket request size counts of a proto (SIZE_BOUNDS and +Inf), and their byte sum last. */
+        long[] requestSizes(int proto) {
+            return sizes(REQUEST_EXACT, REQUEST_LARGE, REQUEST_LARGE_BYTES, proto);
+        }
+
+        long[] responseSizes(int proto) {
+            return sizes(RESPONSE_EXACT, RESPONSE_LARGE, RESPONSE_LARGE_BYTES, proto);
+        }
+
+        private long[] sizes(int exact, int large, int largeBytes, int proto) {
+            long[] b = new long[SIZE_BUCKETS + 1];
+            for (int i = 0; i < SIZE_BUCKETS; i++) {
+                b[i] = counters[large + proto * SIZE_BUCKETS + i];
+            }
+            long bytes = counters[largeBytes + proto];
+            for (int size = 0; size < EXACT_SIZES; size++) {
+                long n = counters[exact + proto * EXACT_SIZES + size];
+                b[sizeBucket(size)] += n;
+                bytes += n * size;
+            }
+            b[SIZE_BUCKETS] = bytes;
+            return b;
+        }
     }
 
     /**
@@ -218,27 +303,33 @@ public final class DnsMetrics {
             pendingTypes = 0;
         }
 
-        /** Requests, responses and both size histograms: everything of a query but its duration. */
+        /**
+         * Requests, responses and both size histograms: everything of a query but its duration, in three
+         * increments (one answer counter, one per size).
+         */
         private void countAnswer(int type, boolean tcp, boolean ipv6, int rcode, int plugin, int requestSize,
                                  int responseSize) {
             int proto = tcp ? 1 : 0;
             long[] c = counters;
-            add(c, OFFSETS[REQUESTS] + (proto * FAMILIES.length + (ipv6 ? 1 : 0)) * TYPES.length + type, 1);
-            add(c, OFFSETS[RESPONSES] + (rcode & (RCODES - 1)) * PLUGINS.length + plugin, 1);
-            add(c, OFFSETS[REQUEST_SIZES] + proto * (SIZE_BOUNDS.length + 1) + sizeBucket(requestSize), 1);
-            add(c, OFFSETS[REQUEST_BYTES] + proto, requestSize);
-            add(c, OFFSETS[RESPONSE_SIZES] + proto * (SIZE_BOUNDS.length + 1) + sizeBucket(responseSize), 1);
-            add(c, OFFSETS[RESPONSE_BYTES] + proto, responseSize);
+            c[ANSWERS + ((((rcode & (RCODES - 1)) * PLUGINS.length + plugin) * PROTOS.length + proto) * FAMILIES.length
+                    + (ipv6 ? 1 : 0)) * TYPES.length + type]++;
+            countSize(c, REQUEST_EXACT, REQUEST_LARGE, REQUEST_LARGE_BYTES, proto, requestSize);
+            countSize(c, RESPONSE_EXACT, RESPONSE_LARGE, RESPONSE_LARGE_BYTES, proto, responseSize);
+        }
+
+        /** One size: a counter per exact size below EXACT_SIZES (nearly all), else its bucket and bytes. */
+        private static void countSize(long[] c, int exact, int large, int largeBytes, int proto, int size) {
+            if (size < EXACT_SIZES) {
+                c[exact + proto * EXACT_SIZES + size]++;
+            } else {
+                c[large + proto * SIZE_BUCKETS + sizeBucket(size)]++;
+                c[largeBytes + proto] += size;
+            }
         }
 
         private void observe(int type, int n, long nanos) {
-            add(counters, OFFSETS[DURATIONS] + type * (DURATION_BUCKETS + 1) + durationBucket(nanos), n);
-            add(counters, OFFSETS[DURATION_NANOS] + type, n * nanos);
-        }
-
-        /** Only the shard's own thread writes it: a plain read and store, no atomic instruction. */
-        private static void add(long[] counters, int i, long n) {
-            counters[i] += n;
+            counters[DURATIONS + type * (DURATION_BUCKETS + 1) + durationBucket(nanos)] += n;
+            counters[DURATION_NANOS + type] += n * nanos;
         }
     }
 }

@@ -41,6 +41,7 @@ import java.util.concurrent.atomic.LongAdder;
  * use, no permission); {@link #close} is idempotent.
  */
 public final class DnsServer implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DnsServer.class);
     /** Large enough for any EDNS query a client may send (3000-byte queries are parsed whole). */
     static final int MAX_UDP_QUERY = 4096;
     /**
@@ -63,6 +64,7 @@ public final class DnsServer implements AutoCloseable {
     private final Panics panics = new Panics();
     private final List<Channel> channels = new ArrayList<>();
     private EventLoopGroup group;
+    private final boolean cpuAffinity;
     private boolean epoll;
     private int port;
 
@@ -76,6 +78,13 @@ public final class DnsServer implements AutoCloseable {
     }
 
     public DnsServer(InetSocketAddress bind, int threads, EngineProvider engines, Forwarder forwarder, TransportLimits limits) {
+        this(bind, threads, engines, forwarder, limits, false);
+    }
+
+    /** @param cpuAffinity pin event loop i to the i-th CPU the process may use ({@link CpuAffinity}) */
+    public DnsServer(InetSocketAddress bind, int threads, EngineProvider engines, Forwarder forwarder, TransportLimits limits,
+                     boolean cpuAffinity) {
+        this.cpuAffinity = cpuAffinity;
         this.bind = bind;
         this.threads = threads;
         this.engines = engines;
@@ -88,6 +97,9 @@ public final class DnsServer implements AutoCloseable {
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("dns", true), io);
         try {
+            if (cpuAffinity) {
+                pinEventLoops();
+            }
             // a specific IPv4 address gets IPv4 sockets: Netty's epoll sockets are otherwise IPv6 ones that
             // carry IPv4 as mapped addresses, and the kernel then takes its IPv6 UDP path for every
             // datagram. The wildcard keeps the dual-stack socket, so 0.0.0.0 also answers IPv6 clients.
@@ -141,6 +153,26 @@ public final class DnsServer implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** Pins each event loop to its own CPU, on the loop's thread, before any channel is registered. */
+    private void pinEventLoops() {
+        java.util.List<Integer> cpus = CpuAffinity.allowedCpus(); // the process's CPUs, read on this unpinned thread
+        int index = 0;
+        for (io.netty.util.concurrent.EventExecutor loop : group) {
+            int i = index++;
+            loop.submit(() -> {
+                int cpu = CpuAffinity.pinCurrentThread(cpus, i);
+                if (cpu >= 0) {
+                    LOG.info("event loop {} pinned to CPU {} (of {})", Thread.currentThread().getName(), cpu, cpus);
+                }
+            }).syncUninterruptibly();
+        }
+    }
+
+    /** The event loops, once started: for tests that look at their threads. */
+    EventLoopGroup eventLoops() {
+        return group;
     }
 
     /** The bound port (the chosen one when started on port 0). */

@@ -72,4 +72,44 @@ class DnsMetricsTest {
                 .contains("coredns_panics_total 0\n")
                 .doesNotContain("proto=\"udp\""); // label sets appear once observed, as in CoreDNS
     }
+
+    @Test
+    void sizeHistograms_fromExactAndLargeSizes_haveCoreDnsBucketsAndTheExactByteSum() {
+        DnsMetrics m = new DnsMetrics();
+        // request sizes on both sides of the exact range (1023 is a bound, 1024 is counted as large)
+        for (int size : new int[] {0, 100, 101, 1023, 1024, 5000, 65535}) {
+            m.record(RecordType.A, false, false, 0, DnsMetrics.PLUGIN_KUBERNETES, size, 64, 1000);
+        }
+        String text = PrometheusText.write(new DnsCollector(m, "dns://:53", () -> 0).collect());
+        String labels = "proto=\"udp\",server=\"dns://:53\",view=\"\",zone=\".\"";
+        assertThat(text)
+                .contains("coredns_dns_request_size_bytes_bucket{" + labels + ",le=\"0\"} 1\n")
+                .contains("coredns_dns_request_size_bytes_bucket{" + labels + ",le=\"100\"} 2\n")
+                .contains("coredns_dns_request_size_bytes_bucket{" + labels + ",le=\"200\"} 3\n")
+                .contains("coredns_dns_request_size_bytes_bucket{" + labels + ",le=\"1023\"} 4\n")
+                .contains("coredns_dns_request_size_bytes_bucket{" + labels + ",le=\"2047\"} 5\n")
+                .contains("coredns_dns_request_size_bytes_bucket{" + labels + ",le=\"8291\"} 6\n")
+                .contains("coredns_dns_request_size_bytes_bucket{" + labels + ",le=\"64000\"} 6\n")
+                .contains("coredns_dns_request_size_bytes_bucket{" + labels + ",le=\"+Inf\"} 7\n")
+                .contains("coredns_dns_request_size_bytes_sum{" + labels + "} " + (100 + 101 + 1023 + 1024 + 5000 + 65535) + "\n")
+                .contains("coredns_dns_response_size_bytes_sum{" + labels + "} " + 7 * 64 + "\n");
+    }
+
+    @Test
+    void requestsAndResponses_areEachTheirOwnSumsOfTheSameAnswers() {
+        DnsMetrics m = new DnsMetrics();
+        m.record(RecordType.A, false, false, 0, DnsMetrics.PLUGIN_KUBERNETES, 40, 56, 1000);
+        m.record(RecordType.A, false, false, 3, DnsMetrics.PLUGIN_KUBERNETES, 40, 100, 1000);
+        m.record(RecordType.A, false, true, 0, DnsMetrics.PLUGIN_FORWARD, 40, 56, 1000);
+        m.record(RecordType.SRV, true, false, 0, DnsMetrics.PLUGIN_KUBERNETES, 40, 56, 1000);
+        String text = PrometheusText.write(new DnsCollector(m, "dns://:53", () -> 0).collect());
+        assertThat(text)
+                .contains("coredns_dns_requests_total{family=\"1\",proto=\"udp\",server=\"dns://:53\",type=\"A\",view=\"\",zone=\".\"} 2\n")
+                .contains("coredns_dns_requests_total{family=\"2\",proto=\"udp\",server=\"dns://:53\",type=\"A\",view=\"\",zone=\".\"} 1\n")
+                .contains("coredns_dns_requests_total{family=\"1\",proto=\"tcp\",server=\"dns://:53\",type=\"SRV\",view=\"\",zone=\".\"} 1\n")
+                .contains("coredns_dns_responses_total{plugin=\"kubernetes\",rcode=\"NOERROR\",server=\"dns://:53\",view=\"\",zone=\".\"} 2\n")
+                .contains("coredns_dns_responses_total{plugin=\"kubernetes\",rcode=\"NXDOMAIN\",server=\"dns://:53\",view=\"\",zone=\".\"} 1\n")
+                .contains("coredns_dns_responses_total{plugin=\"forward\",rcode=\"NOERROR\",server=\"dns://:53\",view=\"\",zone=\".\"} 1\n");
+        assertThat(m.requestsTotal()).isEqualTo(4);
+    }
 }
