@@ -11,12 +11,13 @@ COPY --from=build /src/dns-server/target/headless-dns.jar /app/headless-dns.jar
 # no root in the container, and nothing to write but /tmp (an emptyDir in the pod)
 USER 65532:65532
 EXPOSE 1053/udp 1053/tcp 9153/tcp
-# heap: at most 70% of the container's memory limit, but committed only as the live set needs it: the
-# serial collector with a 16 MiB young generation, the old generation kept within 10-20% above what it
-# holds (shrunk at once at a full GC), and freed native memory handed back every 5 s (bench/README.md,
-# "Memory": 10k services / 150k endpoints in about 270 MB); two malloc arenas rather than one per thread;
-# no hsperfdata file, and temp files (Netty's native transport) only in /tmp; an OutOfMemoryError exits,
-# for kubelet to restart the container
+# heap: at most 70% of the container's memory limit. Shenandoah: pauses of the DNS threads stay below a
+# millisecond (the serial collector's full collections of a 108 MB live set took ~220 ms); a concurrent
+# cycle at least every 30 s (about 0.25 s of one GC thread's CPU at 10k services) and empty regions handed
+# back 5 s later, so the initial load's garbage does not stay resident (bench/README.md, "Memory": 10k
+# services / 150k endpoints in about 260 MB); freed native memory handed back every 5 s; two malloc
+# arenas rather than one per thread; no hsperfdata file, and temp files (Netty's native transport) only in
+# /tmp; an OutOfMemoryError exits, for kubelet to restart the container
 ENV MALLOC_ARENA_MAX=2
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=70", "-XX:+UseSerialGC", "-Xmn16m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:-ShrinkHeapInSteps", "-XX:TrimNativeHeapInterval=5000", "-XX:-UsePerfData", "-Djava.io.tmpdir=/tmp", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/headless-dns.jar"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=70", "-XX:+UseShenandoahGC", "-XX:+UnlockExperimentalVMOptions", "-XX:ShenandoahUncommitDelay=5000", "-XX:ShenandoahGuaranteedGCInterval=30000", "-XX:TrimNativeHeapInterval=5000", "-XX:-UsePerfData", "-Djava.io.tmpdir=/tmp", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/headless-dns.jar"]
 CMD ["--port=1053", "--http-port=9153"]
