@@ -18,6 +18,7 @@ shift $(( $# < 2 ? $# : 2 ))
 CONFIGS=("$@")
 [ ${#CONFIGS[@]} -gt 0 ] || CONFIGS=(pinned=--cpu-affinity unpinned=)
 cd "$(dirname "$0")/.."
+. bench/knot-conf.sh
 JAR=dns-server/target/headless-dns.jar
 [ -f "$JAR" ] && [ -f bench/target/benchmarks.jar ] || { echo "build first: mvn -B -q -DskipTests package" >&2; exit 2; }
 command -v perf >/dev/null && command -v dnsperf >/dev/null && [ -x /usr/sbin/knotd ] \
@@ -42,26 +43,7 @@ for config in "${CONFIGS[@]}"; do
   PID[$name]=$!; PIDS+=("$!")
 done
 PORT[knot]=$(free_port)
-mkdir -p "$WORK/knot"
-cat > "$WORK/knot/knot.conf" <<KNOT
-server:
-    listen: 127.0.0.1@${PORT[knot]}
-    udp-workers: 1
-    tcp-workers: 1
-    background-workers: 1
-    rundir: $WORK/knot
-database:
-    storage: $WORK/knot
-log:
-  - target: stderr
-    any: warning
-zone:
-  - domain: cluster.local
-    storage: $WORK
-    file: cluster.local.zone
-    journal-content: none
-    zonefile-sync: -1
-KNOT
+knot_conf "$WORK/knot" "${PORT[knot]}" 1 "$WORK"
 /usr/sbin/knotd -c "$WORK/knot/knot.conf" > "$WORK/knot.log" 2>&1 &
 PID[knot]=$!; PIDS+=("$!")
 for name in "${NAMES[@]}" knot; do

@@ -12,6 +12,7 @@
 # here from Debian if missing). Everything listens on 127.0.0.1 only; every run is bounded by -l.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/knot-conf.sh
 
 SERVICES=1000; DURATION=10; REPS=3; THREADS="1 2"; SMOKE=0; OUT=""
 while [ $# -gt 0 ]; do
@@ -68,26 +69,7 @@ start_servers() { # threads
   java ${HEADLESS_DNS_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseSerialGC} -jar "$JAR" --manifests "$WORK/manifests" \
     --bind 127.0.0.1 --port "$HD_PORT" --http-port 0 --threads "$t" ${HEADLESS_DNS_FLAGS---cpu-affinity} > "$WORK/headless-dns.log" 2>&1 &
   HD_PID=$!; PIDS+=("$HD_PID")
-  mkdir -p "$WORK/knot-$t"
-  cat > "$WORK/knot-$t/knot.conf" <<KNOT
-server:
-    listen: 127.0.0.1@$KNOT_PORT
-    udp-workers: $t
-    tcp-workers: 1
-    background-workers: 1
-    rundir: $WORK/knot-$t
-database:
-    storage: $WORK/knot-$t
-log:
-  - target: stderr
-    any: warning
-zone:
-  - domain: cluster.local
-    storage: $WORK
-    file: cluster.local.zone
-    journal-content: none
-    zonefile-sync: -1
-KNOT
+  knot_conf "$WORK/knot-$t" "$KNOT_PORT" "$t" "$WORK"
   /usr/sbin/knotd -c "$WORK/knot-$t/knot.conf" > "$WORK/knot.log" 2>&1 &
   KNOT_PID=$!; PIDS+=("$KNOT_PID")
   mkdir -p "$WORK/nsd-$t"
