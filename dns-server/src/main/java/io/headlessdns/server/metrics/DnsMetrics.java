@@ -170,6 +170,12 @@ public final class DnsMetrics {
         s.observe(type, 1, nanos);
     }
 
+    /** Where the answer counter of one label set is, for the query path and the scrape alike. */
+    private static int answerIndex(int rcode, int plugin, int proto, int family, int type) {
+        return ANSWERS + (((rcode * PLUGINS.length + plugin) * PROTOS.length + proto) * FAMILIES.length + family)
+                * TYPES.length + type;
+    }
+
     /** Every shard's counters summed, for one scrape. */
     Totals totals() {
         long[] t = new long[SHARD_LENGTH];
@@ -199,17 +205,12 @@ public final class DnsMetrics {
             this.counters = counters;
         }
 
-        private static int answer(int rcode, int plugin, int proto, int family, int type) {
-            return ANSWERS + (((rcode * PLUGINS.length + plugin) * PROTOS.length + proto) * FAMILIES.length + family)
-                    * TYPES.length + type;
-        }
-
         /** {@code coredns_dns_requests_total} of one label set: its answers of every rcode and plugin. */
         long requests(int proto, int family, int type) {
             long n = 0;
             for (int rcode = 0; rcode < RCODES; rcode++) {
                 for (int plugin = 0; plugin < PLUGINS.length; plugin++) {
-                    n += counters[answer(rcode, plugin, proto, family, type)];
+                    n += counters[answerIndex(rcode, plugin, proto, family, type)];
                 }
             }
             return n;
@@ -221,7 +222,7 @@ public final class DnsMetrics {
             for (int proto = 0; proto < PROTOS.length; proto++) {
                 for (int family = 0; family < FAMILIES.length; family++) {
                     for (int type = 0; type < TYPES.length; type++) {
-                        n += counters[answer(rcode, plugin, proto, family, type)];
+                        n += counters[answerIndex(rcode, plugin, proto, family, type)];
                     }
                 }
             }
@@ -311,8 +312,7 @@ public final class DnsMetrics {
                                  int responseSize) {
             int proto = tcp ? 1 : 0;
             long[] c = counters;
-            c[ANSWERS + ((((rcode & (RCODES - 1)) * PLUGINS.length + plugin) * PROTOS.length + proto) * FAMILIES.length
-                    + (ipv6 ? 1 : 0)) * TYPES.length + type]++;
+            c[answerIndex(rcode & (RCODES - 1), plugin, proto, ipv6 ? 1 : 0, type)]++;
             countSize(c, REQUEST_EXACT, REQUEST_LARGE, REQUEST_LARGE_BYTES, proto, requestSize);
             countSize(c, RESPONSE_EXACT, RESPONSE_LARGE, RESPONSE_LARGE_BYTES, proto, responseSize);
         }
