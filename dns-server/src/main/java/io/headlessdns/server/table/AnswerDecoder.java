@@ -97,43 +97,25 @@ final class AnswerDecoder {
         return out;
     }
 
-    /**
-     * Compares the (possibly compressed) name at {@code at} in the answer with an uncompressed wire name.
-     * A pointer leads into the question (the owner, at offset 12 of the message) or into the answer data.
-     */
+    /** Whether the (possibly compressed) name at {@code at} in the answer is the uncompressed wire name. */
     private static boolean nameEquals(byte[] d, byte[] owner, int at, byte[] name) {
-        int base = base(owner);
-        byte[] src = d;
-        int p = at;
-        int i = 0;
-        while (true) {
-            int len = src[p] & 0xff;
-            if ((len & 0xC0) == 0xC0) {
-                int offset = ((len & 0x3F) << 8) | (src[p + 1] & 0xff);
-                src = offset >= base ? d : owner;
-                p = offset >= base ? offset - base : offset - Header.LENGTH;
-                continue;
-            }
-            if (i + len + 1 > name.length || !Arrays.equals(src, p, p + len + 1, name, i, i + len + 1)) {
-                return false;
-            }
-            i += len + 1;
-            if (len == 0) {
-                return i == name.length;
-            }
-            p += len + 1;
-        }
+        return walkName(d, owner, at, null, name) == name.length;
     }
 
     /** The name at {@code at}, uncompressed; sized exactly (a first pass measures it), as it may be kept. */
     private static byte[] readName(byte[] d, byte[] owner, int at) {
-        byte[] out = new byte[copyName(d, owner, at, null)];
-        copyName(d, owner, at, out);
+        byte[] out = new byte[walkName(d, owner, at, null, null)];
+        walkName(d, owner, at, out, null);
         return out;
     }
 
-    /** Copies the name at {@code at} into {@code out} unless it is null; returns its uncompressed length. */
-    private static int copyName(byte[] d, byte[] owner, int at, byte[] out) {
+    /**
+     * Walks the (possibly compressed) name at {@code at}, label by label; a pointer leads into the question
+     * (the owner, at offset 12 of the message) or into the answer data. Copies each label into {@code out}
+     * and compares it with {@code expected}, each unless null. Returns the uncompressed length, or -1 at
+     * the first label that differs from (or runs past) {@code expected}.
+     */
+    private static int walkName(byte[] d, byte[] owner, int at, byte[] out, byte[] expected) {
         int base = base(owner);
         int n = 0;
         byte[] src = d;
@@ -145,6 +127,10 @@ final class AnswerDecoder {
                 src = offset >= base ? d : owner;
                 p = offset >= base ? offset - base : offset - Header.LENGTH;
                 continue;
+            }
+            if (expected != null && (n + len + 1 > expected.length
+                    || !Arrays.equals(src, p, p + len + 1, expected, n, n + len + 1))) {
+                return -1;
             }
             if (out != null) {
                 System.arraycopy(src, p, out, n, len + 1);
