@@ -29,7 +29,23 @@ public final class RecordTable {
     /** Left in the slot of a removed node; its empty key matches no name (a wire name has at least one byte). */
     private static final Node REMOVED = new Node(NameKey.of(new byte[0]), new EncodedAnswer[0], null);
 
-    private volatile Node[] slots = new Node[MIN_CAPACITY];
+    /**
+     * The slots and, beside them, each slot's hash: a probe compares hashes in one array and follows a
+     * node only on a match, so a look-up of an absent name (an NXDOMAIN, a new name the writer adds) reads
+     * consecutive ints instead of loading a node and its key per probe. One object holds both so a rebuild
+     * publishes them together.
+     */
+    private static final class Slots {
+        final Node[] nodes;
+        final int[] hashes;
+
+        Slots(int capacity) {
+            nodes = new Node[capacity];
+            hashes = new int[capacity];
+        }
+    }
+
+    private volatile Slots table = new Slots(MIN_CAPACITY);
     // the writer's: nodes, and nodes plus markers (the probe runs' length grows with both)
     private int size;
     private int used;
@@ -41,18 +57,23 @@ public final class RecordTable {
 
     /** The node at a name, or null. Allocation-free for a {@link NameKey.Probe}. */
     public Node lookup(NameKey name) {
-        Node[] t = slots;
-        int mask = t.length - 1;
+        Slots t = table;
+        Node[] nodes = t.nodes;
+        int[] hashes = t.hashes;
+        int mask = nodes.length - 1;
         int hash = name.hash;
         // terminates: an array always keeps at least a quarter of its slots null
         for (int i = index(hash, mask); ; i = (i + 1) & mask) {
-            Node n = (Node) SLOT.getAcquire(t, i);
+            // the acquire orders the hash read after it: a node's hash is written before the node
+            Node n = (Node) SLOT.getAcquire(nodes, i);
             if (n == null) {
                 return null;
             }
-            NameKey k = n.key;
-            if (k.hash == hash && Arrays.equals(k.bytes, 0, k.length, name.bytes, 0, name.length)) {
-                return n;
+            if (hashes[i] == hash) {
+                NameKey k = n.key;
+                if (Arrays.equals(k.bytes, 0, k.length, name.bytes, 0, name.length)) {
+                    return n;
+                }
             }
         }
     }
@@ -102,39 +123,47 @@ public final class RecordTable {
 
     /** Stores a node under its own name, replacing the node there. Writer only. */
     void put(Node node) {
-        Node[] t = slots;
-        int mask = t.length - 1;
+        Slots t = table;
+        Node[] nodes = t.nodes;
+        int[] hashes = t.hashes;
+        int mask = nodes.length - 1;
         NameKey key = node.key;
+        int hash = key.hash;
         int marker = -1;
-        int i = index(key.hash, mask);
-        for (Node n = t[i]; n != null; i = (i + 1) & mask, n = t[i]) {
+        int i = index(hash, mask);
+        for (Node n = nodes[i]; n != null; i = (i + 1) & mask, n = nodes[i]) {
             if (n == REMOVED) {
                 marker = marker < 0 ? i : marker;
-            } else if (n.key.equals(key)) {
-                SLOT.setRelease(t, i, node);
+            } else if (hashes[i] == hash && n.key.equals(key)) {
+                SLOT.setRelease(nodes, i, node);
                 return;
             }
         }
         size++;
         if (marker >= 0) {
-            SLOT.setRelease(t, marker, node); // the name is not further along the run: reuse the first marker
-            return;
+            i = marker; // the name is not further along the run: reuse the first marker
+        } else {
+            used++;
         }
-        SLOT.setRelease(t, i, node);
-        if (++used * 4 > t.length * 3) {
+        hashes[i] = hash;
+        SLOT.setRelease(nodes, i, node); // after the hash: a reader that sees the node sees its hash
+        if (used * 4 > nodes.length * 3) {
             rebuild();
         }
     }
 
     /** Removes the node at a name, if any. Writer only. */
     void remove(NameKey key) {
-        Node[] t = slots;
-        int mask = t.length - 1;
-        for (int i = index(key.hash, mask); t[i] != null; i = (i + 1) & mask) {
-            if (t[i] != REMOVED && t[i].key.equals(key)) {
-                SLOT.setRelease(t, i, REMOVED);
+        Slots t = table;
+        Node[] nodes = t.nodes;
+        int[] hashes = t.hashes;
+        int mask = nodes.length - 1;
+        int hash = key.hash;
+        for (int i = index(hash, mask); nodes[i] != null; i = (i + 1) & mask) {
+            if (hashes[i] == hash && nodes[i] != REMOVED && nodes[i].key.equals(key)) {
+                SLOT.setRelease(nodes, i, REMOVED);
                 size--;
-                if (t.length > MIN_CAPACITY && size * 8 < t.length) {
+                if (nodes.length > MIN_CAPACITY && size * 8 < nodes.length) {
                     rebuild();
                 }
                 return;
@@ -148,19 +177,23 @@ public final class RecordTable {
         while (capacity < size * 2) {
             capacity <<= 1;
         }
-        Node[] fresh = new Node[capacity];
+        Slots old = table;
+        Slots fresh = new Slots(capacity);
         int mask = capacity - 1;
-        for (Node n : slots) {
+        for (int j = 0; j < old.nodes.length; j++) {
+            Node n = old.nodes[j];
             if (n != null && n != REMOVED) {
-                int i = index(n.key.hash, mask);
-                while (fresh[i] != null) {
+                int hash = old.hashes[j];
+                int i = index(hash, mask);
+                while (fresh.nodes[i] != null) {
                     i = (i + 1) & mask;
                 }
-                fresh[i] = n;
+                fresh.nodes[i] = n;
+                fresh.hashes[i] = hash;
             }
         }
         used = size;
-        slots = fresh; // the volatile write publishes the filled array
+        table = fresh; // the volatile write publishes the filled arrays
     }
 
     /** NameKey hashes are polynomial over bytes; spread them before masking. */
@@ -171,7 +204,7 @@ public final class RecordTable {
 
     /** The nodes at the moment of the call, weakly consistent; for the records dump and tests, not the query path. */
     List<Node> nodes() {
-        Node[] t = slots;
+        Node[] t = table.nodes;
         List<Node> out = new ArrayList<>(size);
         for (int i = 0; i < t.length; i++) {
             Node n = (Node) SLOT.getAcquire(t, i);
