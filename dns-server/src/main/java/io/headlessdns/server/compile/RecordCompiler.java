@@ -166,7 +166,7 @@ public final class RecordCompiler {
 
         @Override
         public int hashCode() {
-            return port.port() * 31 + java.util.Arrays.hashCode(target);
+            return port.port() * 31 + NameKey.hash(target, 0, target.length);
         }
     }
 

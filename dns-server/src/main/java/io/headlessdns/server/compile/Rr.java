@@ -1,6 +1,7 @@
 package io.headlessdns.server.compile;
 
 import io.headlessdns.server.name.DnsName;
+import io.headlessdns.server.table.NameKey;
 import io.headlessdns.server.wire.RecordType;
 import java.util.Arrays;
 
@@ -76,8 +77,10 @@ public final class Rr {
 
     @Override
     public int hashCode() {
-        // no varargs array or boxing: a large headless service hashes every one of its addresses
-        return (31 * type + Arrays.hashCode(fixed)) * 31 + Arrays.hashCode(target);
+        // no varargs array or boxing: a large headless service hashes every one of its addresses, and the
+        // names' hash reads eight bytes a step where Arrays.hashCode reads one
+        int h = 31 * type + NameKey.hash(fixed, 0, fixed.length);
+        return target == null ? h : h * 31 + NameKey.hash(target, 0, target.length);
     }
 
     @Override

@@ -9,6 +9,10 @@ import java.util.Arrays;
  * Both kinds hash and compare the same bytes, so a probe finds the stored key.
  */
 public class NameKey {
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long MIX = 0x9E3779B97F4A7C15L;
+
     byte[] bytes;
     int length;
     int hash;
@@ -38,13 +42,31 @@ public class NameKey {
         return length;
     }
 
-    /** The hash of a lower-case wire name's bytes, shared by every key over names. */
+    /**
+     * The hash of a lower-case wire name's bytes, shared by every key over names. Eight bytes per step (a
+     * cluster name is 30-60 bytes: a byte-at-a-time polynomial spent about 50 ns of a query on it); the
+     * last step reads the final eight bytes again when the length is not a multiple of eight.
+     */
     public static int hash(byte[] b, int off, int len) {
-        int h = 1;
-        for (int i = off; i < off + len; i++) {
-            h = 31 * h + b[i];
+        long h = len * MIX;
+        int end = off + len;
+        if (len < 8) {
+            long tail = 0;
+            for (int i = off; i < end; i++) {
+                tail = tail << 8 | (b[i] & 0xff);
+            }
+            h = (h ^ tail) * MIX;
+        } else {
+            int i = off;
+            for (; i + 8 <= end; i += 8) {
+                h = (h ^ (long) LONGS.get(b, i)) * MIX;
+                h ^= h >>> 29;
+            }
+            if (i < end) {
+                h = (h ^ (long) LONGS.get(b, end - 8)) * MIX;
+            }
         }
-        return h ^ (h >>> 16);
+        return (int) (h ^ (h >>> 32));
     }
 
     @Override

@@ -92,7 +92,7 @@ final class NameStates {
         hashes[i] = hash;
     }
 
-    /** NameKey hashes are polynomial over bytes; spread them before masking. */
+    /** Spreads a NameKey hash before masking, so probe runs stay short whatever bits the hash varies in. */
     private static int index(int hash, int mask) {
         int h = hash * 0x9E3779B9;
         return (h ^ (h >>> 16)) & mask;

@@ -196,7 +196,7 @@ public final class RecordTable {
         table = fresh; // the volatile write publishes the filled arrays
     }
 
-    /** NameKey hashes are polynomial over bytes; spread them before masking. */
+    /** Spreads a NameKey hash before masking, so probe runs stay short whatever bits the hash varies in. */
     private static int index(int hash, int mask) {
         int h = hash * 0x9E3779B9;
         return (h ^ (h >>> 16)) & mask;
