@@ -120,10 +120,8 @@ public final class DnsName {
         if (start < 0) {
             return false;
         }
-        for (int i = 0; i < zone.length; i++) {
-            if (name[start + i] != zone[i]) {
-                return false;
-            }
+        if (!java.util.Arrays.equals(name, start, name.length, zone, 0, zone.length)) {
+            return false;
         }
         int i = 0;
         while (i < start) {

@@ -23,7 +23,6 @@ final class AnswerEncoder {
     private int base;
     private final int[] starts = new int[128];
     private final int[] ownerStarts = new int[128];
-    private final int[] hashes = new int[128];
     /** Whether the record being written is the message's last: its names need not be remembered. */
     private boolean last;
     /** The owner, remembered in the dictionary only once a name needs compressing. */
@@ -126,14 +125,25 @@ final class AnswerEncoder {
     }
 
     private void writeRecordBody(Rr rr) {
-        u16(rr.type());
-        u16(Header.CLASS_IN);
-        u32(rr.ttl());
         byte[] fixed = rr.fixed();
         byte[] target = rr.target();
-        int lengthAt = size;
-        u16(0);
-        write(fixed, 0, fixed.length);
+        // TYPE, CLASS, TTL and RDLENGTH (filled in below) in one step: a large RRset writes thousands
+        ensure(10 + fixed.length);
+        byte[] b = buf;
+        int at = size;
+        int type = rr.type();
+        int ttl = rr.ttl();
+        b[at] = (byte) (type >>> 8);
+        b[at + 1] = (byte) type;
+        b[at + 2] = (byte) (Header.CLASS_IN >>> 8);
+        b[at + 3] = (byte) Header.CLASS_IN;
+        b[at + 4] = (byte) (ttl >>> 24);
+        b[at + 5] = (byte) (ttl >>> 16);
+        b[at + 6] = (byte) (ttl >>> 8);
+        b[at + 7] = (byte) ttl;
+        int lengthAt = at + 8;
+        System.arraycopy(fixed, 0, b, at + 10, fixed.length);
+        size = at + 10 + fixed.length;
         if (target != null) {
             writeName(target, rr.type() != RecordType.SRV);
         }
@@ -156,13 +166,12 @@ final class AnswerEncoder {
             remember(owner, Header.LENGTH);
             owner = null;
         }
-        int[] hashes = suffixHashes(name);
-        int label = 0;
         int i = 0;
         // once a suffix is known, its own suffixes are too (each name is remembered down to the root)
         boolean known = last;
         while (name[i] != 0) {
-            int hash = hashes[label++];
+            // hashed only as far as the walk goes: most names stop at their second label, known or found
+            int hash = NameKey.hash(name, i, name.length - i);
             if (compress) {
                 int at = dictionary.get(name, i, hash);
                 if (at >= 0) {
@@ -217,29 +226,9 @@ final class AnswerEncoder {
     }
 
     private void remember(byte[] name, int messageOffset) {
-        int[] hashes = suffixHashes(name);
-        int label = 0;
         for (int i = 0; name[i] != 0; i += (name[i] & 0xff) + 1) {
-            dictionary.putIfAbsent(name, i, hashes[label++], messageOffset + i);
+            dictionary.putIfAbsent(name, i, NameKey.hash(name, i, name.length - i), messageOffset + i);
         }
-    }
-
-    /**
-     * Fills {@link #hashes} with the hash of the suffix starting at each label, computed from the root up
-     * so each costs O(label); reuses the encoder's arrays (single-threaded, nothing allocated).
-     */
-    private int[] suffixHashes(byte[] name) {
-        int count = 0;
-        for (int i = 0; name[i] != 0; i += (name[i] & 0xff) + 1) {
-            starts[count++] = i;
-        }
-        int h = 0;
-        for (int l = count - 1; l >= 0; l--) {
-            int from = starts[l];
-            h = 31 * h + NameKey.hash(name, from, (name[from] & 0xff) + 1);
-            hashes[l] = h;
-        }
-        return hashes;
     }
 
     private void writePointer(int offset) {
@@ -266,10 +255,5 @@ final class AnswerEncoder {
         if (size + n > buf.length) {
             buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
         }
-    }
-
-    private void u32(int v) {
-        u16(v >>> 16);
-        u16(v & 0xffff);
     }
 }
