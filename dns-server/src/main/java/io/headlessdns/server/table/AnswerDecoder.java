@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * Reads the records of an {@link EncodedAnswer} back: compares them with compiled records, or rebuilds
  * them. This lets the table writer keep no compiled records for a name whose one contribution is exactly
- * its published answer (see {@link NameState.Encoded}).
+ * its published answer (see {@link NameState#encoded()}).
  *
  * <p>Only the types whose RDATA splits into the {@link Rr} fields by type alone are read: A and AAAA (all
  * fixed), SRV (6 fixed bytes, then a target the encoder never compresses) and PTR and CNAME (a target,

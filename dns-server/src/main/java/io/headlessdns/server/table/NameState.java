@@ -14,7 +14,7 @@ import java.util.Map;
  * {@link NameKey} itself (the table's node refers to it as its key), plus four fields. Almost
  * every name has exactly one contributor, whose records are held directly: one {@link Rr}, or an
  * {@code Rr[]} when there are several, or, when they are exactly the one RRset the table publishes at
- * the name, just an {@link Encoded} marker (the records are read back from the answer when needed). Only
+ * the name, just the published node (the records are read back from its answer when needed). Only
  * a name that several contributors share (a PTR of an IP behind two services) gets a map, kept in
  * insertion order so merged RRsets are stable; its contributions are always compiled records.
  */
@@ -29,38 +29,20 @@ final class NameState extends NameKey {
     static final int GLUE = 4;
 
     /**
-     * Stands for the records of a name's one contributor when they are exactly the answer the table
-     * publishes there: one RRset of a type {@link AnswerDecoder} reads back, all records of one rank (the
-     * only thing the answer does not hold). Canonical per type and rank, so it costs no object per name.
+     * Records of a name's one contributor that are exactly the answer the table publishes there (one
+     * RRset of a type {@link AnswerDecoder} reads back, all records of one rank) are kept as that
+     * published {@link Node} itself: the records are read back from its answer when needed, and the
+     * writer reaches the answer without a table look-up. The rank, the only thing the answer does not
+     * hold, is kept in {@link #mark}'s upper bits.
      *
      * <p>Design note: compiled records beside their encoded answers cost about 130 bytes per endpoint
      * (an A, a PTR and an SRV record, and the address array); they are needed again only when the name
      * becomes shared, when its answer is re-encoded for new glue, and as glue of an SRV target.
      */
-    static final class Encoded {
-        static final int MAX_RANK = 3;
-        private static final Encoded[][] CANONICAL = new Encoded[RecordType.SLOTS][MAX_RANK + 1];
-
-        static {
-            for (int slot = 0; slot < RecordType.SLOTS; slot++) {
-                for (int rank = 0; rank <= MAX_RANK; rank++) {
-                    CANONICAL[slot][rank] = new Encoded(RecordType.typeOfSlot(slot), rank);
-                }
-            }
-        }
-
-        final int type;
-        final int rank;
-
-        private Encoded(int type, int rank) {
-            this.type = type;
-            this.rank = rank;
-        }
-
-        static Encoded of(int type, int rank) {
-            return CANONICAL[RecordType.slot(type)][rank];
-        }
-    }
+    static final int MAX_RANK = 3;
+    private static final int RANK_SHIFT = 8;
+    /** The {@link #mark} bits a replace sets and clears; the bits above hold the kept rank. */
+    static final int TRANSIENT = (1 << RANK_SHIFT) - 1;
 
     /** The one contributor, {@link #MANY}, or null when nobody contributes records. */
     private Object contributor;
@@ -102,12 +84,22 @@ final class NameState extends NameKey {
         return contributor == MANY ? null : records;
     }
 
-    /** The only contribution's marker when its records are read from the published answer, else null. */
-    Encoded encoded() {
-        return contributor != MANY && records instanceof Encoded e ? e : null;
+    /** The published node that stands for the only contribution's records, or null when they are kept as records. */
+    Node encoded() {
+        return contributor != MANY && records instanceof Node n ? n : null;
     }
 
-    /** Replaces the form the only contribution's records are kept in (records, or their {@link Encoded} marker). */
+    /** The rank of the records an {@link #encoded()} node stands for. */
+    int encodedRank() {
+        return mark >>> RANK_SHIFT;
+    }
+
+    /** Clears the marks of one replace, keeping the rank. */
+    void clearMarks() {
+        mark &= ~TRANSIENT;
+    }
+
+    /** Replaces the form the only contribution's records are kept in (records, or the node that holds them). */
     void keepAs(Object recs) {
         if (contributor == null || contributor == MANY) {
             throw new IllegalStateException("no single contribution at " + this);
@@ -116,13 +108,13 @@ final class NameState extends NameKey {
     }
 
     /**
-     * Keeps only the {@link Encoded} marker for a single contribution that the published answer
+     * Keeps only the published node for a single contribution that the published answer
      * holds exactly: one readable type, one rank, and every record in the answer (not so for the one PTR a
      * policy keeps of several).
      */
     void keepEncodedIfHeld(Node node) {
         Object recs = single();
-        if (recs == null || recs instanceof Encoded) {
+        if (recs == null || recs instanceof Node) {
             return;
         }
         int n = count(recs);
@@ -132,7 +124,7 @@ final class NameState extends NameKey {
         Rr first = at(recs, 0);
         int type = first.type();
         int rank = first.rank();
-        if (!AnswerDecoder.readable(type) || rank < 0 || rank > Encoded.MAX_RANK) {
+        if (!AnswerDecoder.readable(type) || rank < 0 || rank > MAX_RANK) {
             return;
         }
         for (int i = 1; i < n; i++) {
@@ -143,7 +135,8 @@ final class NameState extends NameKey {
         }
         EncodedAnswer a = node.answer(type);
         if (a != null && a.answerCount == n) {
-            keepAs(Encoded.of(type, rank));
+            keepAs(node);
+            mark = (mark & TRANSIENT) | rank << RANK_SHIFT;
         }
     }
 
@@ -163,7 +156,7 @@ final class NameState extends NameKey {
             contributor = who;
             records = recs;
         } else {
-            if (records instanceof Encoded) {
+            if (records instanceof Node) {
                 throw new IllegalStateException("records of " + this + " must be read back before it is shared");
             }
             Map<Object, Object> many = new LinkedHashMap<>(4);

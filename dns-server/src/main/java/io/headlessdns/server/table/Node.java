@@ -74,6 +74,12 @@ public sealed class Node permits ExplainedNegative {
         return null;
     }
 
+    /** Whether the node holds an RRset of exactly this type (a CNAME node answers others, but holds only the CNAME). */
+    boolean has(int type) {
+        int slot = RecordType.slot(type);
+        return slot >= 0 && (present & (1 << slot)) != 0;
+    }
+
     /** A minimal answer to ANY (RFC 8482 4.2): one RRset the node has, or null. */
     public EncodedAnswer anyAnswer() {
         return first;

@@ -127,11 +127,11 @@ public final class TableWriter {
         } finally {
             for (NameState s : now) {
                 if (s != null) { // null past a name that was rejected
-                    s.mark = 0;
+                    s.clearMarks();
                 }
             }
             for (NameState s : dirty) {
-                s.mark = 0;
+                s.clearMarks();
             }
             dirty.clear();
             glueOnly.clear();
@@ -211,27 +211,27 @@ public final class TableWriter {
 
     /** Whether kept records (or the published answer they stand for) are the same, in order, as new ones. */
     private boolean same(NameState s, Object before, List<Rr> rrs) {
-        if (before instanceof NameState.Encoded e) {
-            return AnswerDecoder.holds(table.lookup(s).answer(e.type), s.wire(), rrs);
+        if (before instanceof Node n) {
+            return AnswerDecoder.holds(n.anyAnswer(), s.wire(), rrs);
         }
         return NameState.same(before, rrs);
     }
 
-    /** Turns an {@link NameState.Encoded} contribution back into records, read from the published answer. */
+    /** Turns a contribution kept as its published node back into records, read from the node's answer. */
     private void readBack(NameState s) {
-        NameState.Encoded e = s.encoded();
+        Node e = s.encoded();
         if (e != null) {
             s.keepAs(NameState.compact(Arrays.asList(decode(s, e))));
         }
     }
 
-    private Rr[] decode(NameState s, NameState.Encoded e) {
-        return AnswerDecoder.records(table.lookup(s).answer(e.type), s.wire(), e.rank);
+    private Rr[] decode(NameState s, Node e) {
+        return AnswerDecoder.records(e.anyAnswer(), s.wire(), s.encodedRank());
     }
 
     private static boolean hasTargetWithGlue(Object recs) {
-        if (recs instanceof NameState.Encoded e) {
-            return e.type == RecordType.SRV || e.type == RecordType.NS;
+        if (recs instanceof Node n) {
+            return n.has(RecordType.SRV) || n.has(RecordType.NS);
         }
         for (int i = 0, n = NameState.count(recs); i < n; i++) {
             int type = NameState.at(recs, i).type();
@@ -345,8 +345,8 @@ public final class TableWriter {
                         glue.addOfType(target, recs, type);
                     }
                 } else if (at.encoded() != null) {
-                    if (at.encoded().type == type) {
-                        glue.addEncoded(target, table.lookup(at).answer(type));
+                    if (at.encoded().has(type)) {
+                        glue.addEncoded(target, at.encoded().answer(type));
                     }
                 } else if (at.contributed()) {
                     glue.addOfType(target, at.single(), type);
