@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the table writer knows of one name: who contributes which records to it, and how many contributed
- * names lie below it (an empty non-terminal exists while that count is positive, RFC 8020).
+ * What the table writer knows of one name: who contributes which records to it, and how many existing
+ * names lie directly below it (an empty non-terminal exists while that count is positive, RFC 8020).
  *
  * <p>Design note: the writer keeps one of these per served name, so it is small: it is the name's
  * {@link NameKey} itself (the table's node refers to it as its key), plus four fields. Almost
@@ -48,6 +48,7 @@ final class NameState extends NameKey {
     private Object contributor;
     /** The contributor's records (an Rr or an Rr[]), or for MANY a map from contributor to those. */
     private Object records;
+    /** The existing names directly below this one (a name exists when contributed or when this is positive). */
     int namesBelow;
     int mark;
 

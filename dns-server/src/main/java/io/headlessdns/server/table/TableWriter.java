@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Several contributors may share a name (two services behind one IP give one PTR RRset with two
  * records); each name's RRsets are the union of its contributions. Names that exist in both the old and
  * the new state are overwritten, never removed and re-added, so a concurrent reader cannot miss them.
- * Empty non-terminals are tracked by counting contributed names below each name of an authoritative
- * zone.
+ * Empty non-terminals are tracked by counting, at each name of an authoritative zone, the existing
+ * names directly below it.
  *
  * <p>Design note: the records live once, in each name's {@link NameState}; a contributor keeps only the
  * array of the names it wrote, which is all a replace needs to find the names it no longer writes. A
@@ -91,8 +91,8 @@ public final class TableWriter {
                     }
                     s.put(who, NameState.compact(rrs));
                     markDirty(s);
-                    if (!wasContributed) {
-                        adjustAncestors(s, +1);
+                    if (!wasContributed && s.namesBelow == 0) {
+                        adjustAncestors(s, +1); // the name comes into existence
                     }
                 } else if (!same(s, before, rrs)) {
                     s.put(who, NameState.compact(rrs));
@@ -106,8 +106,8 @@ public final class TableWriter {
                     if ((s.mark & NameState.SEEN) == 0) {
                         s.remove(who);
                         markDirty(s);
-                        if (!s.contributed()) {
-                            adjustAncestors(s, -1);
+                        if (!s.contributed() && s.namesBelow == 0) {
+                            adjustAncestors(s, -1); // the name ceases to exist
                         }
                     }
                 }
@@ -260,7 +260,12 @@ public final class TableWriter {
         return zone;
     }
 
-    /** Counts a name in (+1) or out of (-1) every ancestor up to its zone's apex; flags ENTs that appear or go. */
+    /**
+     * Counts a name that came into existence (+1) or ceased to (-1) in its parent's count of existing
+     * children; a parent that appears or goes with it (an empty non-terminal) is flagged and counted in
+     * its own parent, and so on up to the zone's apex. The walk stops at the first ancestor whose
+     * existence does not change, so a new name below a populated subtree costs one step, not one per label.
+     */
     private void adjustAncestors(NameState s, int delta) {
         Zone zone = zoneOf(s);
         if (!zone.authoritative) {
@@ -273,9 +278,10 @@ public final class TableWriter {
             NameState p = ancestor(name, from);
             boolean existed = p.exists();
             p.namesBelow += delta;
-            if (existed != p.exists()) {
-                markDirty(p);
+            if (existed == p.exists()) {
+                return;
             }
+            markDirty(p);
         }
     }
 

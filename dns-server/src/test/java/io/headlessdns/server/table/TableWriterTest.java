@@ -81,6 +81,48 @@ class TableWriterTest {
         assertThat(served(u, "svc.cluster.local.")).isEmpty(); // the apex contributes it
     }
 
+    /**
+     * RFC 8020 against a model: after every change of a random sequence, a name of the zone is served
+     * (as records or as an empty non-terminal) exactly when some contributed name lies at or below it.
+     * Contributors add and drop names at several depths, so ENTs appear, stay and go in every order.
+     */
+    @Test
+    void namesServed_areExactlyTheContributedNamesAndTheirAncestors_throughRandomChanges() {
+        RecordTable table = new RecordTable(List.of(new Zone(io.headlessdns.server.name.DnsName.fromText("z.test"), true)));
+        TableWriter writer = new TableWriter(table, PtrPolicy.ALL);
+        List<String> universe = new java.util.ArrayList<>();
+        for (String a : new String[] {"a", "b", "c"}) {
+            universe.add(a + ".z.test");
+            for (String b : new String[] {"a", "b", "c"}) {
+                universe.add(b + "." + a + ".z.test");
+                for (String c : new String[] {"a", "b", "c"}) {
+                    universe.add(c + "." + b + "." + a + ".z.test");
+                }
+            }
+        }
+        java.util.Random random = new java.util.Random(8020);
+        Map<Integer, java.util.Set<String>> contributed = new java.util.HashMap<>();
+        Rr a = new Rr(RecordType.A, 5, new byte[] {10, 0, 0, 1}, null);
+        for (int step = 0; step < 3000; step++) {
+            int who = random.nextInt(4);
+            java.util.Set<String> names = new java.util.HashSet<>();
+            int n = random.nextInt(4); // zero removes the contributor
+            for (int i = 0; i < n; i++) {
+                names.add(universe.get(random.nextInt(universe.size())));
+            }
+            Map<NameKey, List<Rr>> records = new java.util.LinkedHashMap<>();
+            names.forEach(name -> records.put(NameKey.ofText(name), List.of(a)));
+            writer.replace("contributor " + who, records);
+            contributed.put(who, names);
+            for (String name : universe) {
+                boolean expected = contributed.values().stream().flatMap(java.util.Set::stream)
+                        .anyMatch(c -> c.equals(name) || c.endsWith("." + name));
+                assertThat(table.lookup(NameKey.ofText(name)) != null)
+                        .as("step %d: %s served", step, name).isEqualTo(expected);
+            }
+        }
+    }
+
     /** RFC 2782: SRV targets' addresses ride in the additional section, and follow a target that moves. */
     @Test
     void srvGlue_followsItsTargetsAddress_whenTheSrvRecordsStayTheSame() {

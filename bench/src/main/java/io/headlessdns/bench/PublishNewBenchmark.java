@@ -1,0 +1,66 @@
+package io.headlessdns.bench;
+
+import io.headlessdns.k8s.model.ServiceView;
+import io.headlessdns.server.compile.TableUpdater;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * A service appearing: compile a headless service of {@code endpoints} endpoints and publish it into a
+ * table that holds {@code tableSize} other services and not this one (it is removed again before each
+ * call, outside the measured time). {@link PublishBenchmark#fullService} is the heavier shape where the
+ * service is already served and every address changes, so old names go as new ones come.
+ *
+ * <p>The removal runs per invocation (JMH {@code Level.Invocation}), whose own overhead is small next to
+ * a call of a millisecond but not next to one of a microsecond: read the 1-endpoint figure as an upper
+ * bound.
+ *
+ * <p>Run: {@code java -jar bench/target/benchmarks.jar PublishNewBenchmark}
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class PublishNewBenchmark {
+    @Param({"1", "100", "1000"})
+    public int endpoints;
+
+    @Param({"10", "10000"})
+    public int tableSize;
+
+    private TableUpdater updater;
+    private ServiceView service;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        updater = BenchCluster.updater();
+        for (int i = 1; i <= tableSize; i++) {
+            updater.serviceChanged(BenchCluster.headless(i, 2, 0));
+        }
+        service = BenchCluster.headless(0, endpoints, 1);
+    }
+
+    @Setup(Level.Invocation)
+    public void absent() {
+        updater.serviceRemoved(service.key());
+    }
+
+    @Benchmark
+    public int newService() {
+        updater.serviceChanged(service);
+        return updater.table().size();
+    }
+}
