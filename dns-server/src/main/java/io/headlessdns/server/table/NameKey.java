@@ -44,7 +44,7 @@ public class NameKey {
 
     /**
      * The hash of a lower-case wire name's bytes, shared by every key over names. Eight bytes per step (a
-     * cluster name is 30-60 bytes: a byte-at-a-time polynomial spent about 50 ns of a query on it); the
+     * cluster name is 30-60 bytes: a byte-at-a-time polynomial spent about 30 ns of a query on it); the
      * last step reads the final eight bytes again when the length is not a multiple of eight.
      */
     public static int hash(byte[] b, int off, int len) {
