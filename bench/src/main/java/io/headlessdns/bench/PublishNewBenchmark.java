@@ -43,6 +43,8 @@ public class PublishNewBenchmark {
 
     private TableUpdater updater;
     private ServiceView service;
+    /** The table's size before the service is first published, checked before each call. */
+    private int withoutService;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -51,11 +53,15 @@ public class PublishNewBenchmark {
             updater.serviceChanged(BenchCluster.headless(i, 2, 0));
         }
         service = BenchCluster.headless(0, endpoints, 1);
+        withoutService = updater.table().size();
     }
 
     @Setup(Level.Invocation)
     public void absent() {
         updater.serviceRemoved(service.key());
+        if (updater.table().size() != withoutService) {
+            throw new IllegalStateException("the service is still served: the call would not publish it anew");
+        }
     }
 
     @Benchmark
