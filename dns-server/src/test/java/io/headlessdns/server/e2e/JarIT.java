@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.File;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,10 +48,26 @@ class JarIT {
             assertThat(dig.shortAnswer("+tcp", "sts-web-1." + SVC)).hasSize(1).isSubsetOf(both);
             assertThat(dig.nslookup("sts-web-0." + SVC)).contains("Address: " + dig.shortAnswer("sts-web-0." + SVC).get(0));
             assertThat(Files.readString(log.toPath())).contains("DNS on 127.0.0.1:" + port);
+            // coredns_build_info names the commit the jar was built from (the build stamps it from git)
+            Matcher http = Pattern.compile("HTTP on 127\\.0\\.0\\.1:(\\d+)")
+                    .matcher(Files.readString(log.toPath()));
+            assertThat(http.find()).isTrue();
+            String metrics = new String(new URL("http://127.0.0.1:" + http.group(1) + "/metrics")
+                    .openStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(metrics).contains("revision=\"" + gitHead() + "\"");
         } finally {
             server.destroy();
             server.waitFor(20, TimeUnit.SECONDS);
             server.destroyForcibly();
         }
+    }
+
+    /** The checkout's commit; the test runs where the jar was built, inside the repository. */
+    private static String gitHead() throws Exception {
+        Process git = new ProcessBuilder("git", "rev-parse", "HEAD").directory(new File("..")).start();
+        String head = new String(git.getInputStream().readAllBytes()).trim();
+        assertThat(git.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(head).matches("[0-9a-f]{40}");
+        return head;
     }
 }
