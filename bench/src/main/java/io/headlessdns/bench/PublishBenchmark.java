@@ -5,18 +5,8 @@ import io.headlessdns.k8s.model.ServiceView;
 import io.headlessdns.server.compile.TableUpdater;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The writer side: compile a headless service and publish it into a table that already holds
@@ -26,19 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar PublishBenchmark}
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class PublishBenchmark {
-    @Param({"1", "100", "1000"})
-    public int endpoints;
-
-    @Param({"10", "10000"})
-    public int tableSize;
-
+public class PublishBenchmark extends PublishShape {
     private TableUpdater updater;
     private ServiceView[] generations;
     private ServiceView[] oneChanged;
@@ -46,10 +24,7 @@ public class PublishBenchmark {
 
     @Setup
     public void setUp() {
-        updater = BenchCluster.updater();
-        for (int i = 1; i <= tableSize; i++) {
-            updater.serviceChanged(BenchCluster.headless(i, 2, 0));
-        }
+        updater = filledTable();
         generations = new ServiceView[] {BenchCluster.headless(0, endpoints, 1), BenchCluster.headless(0, endpoints, 2)};
         List<EndpointView> eps = new ArrayList<>(generations[0].endpoints());
         eps.set(eps.size() / 2, BenchCluster.endpoint(0, eps.size() / 2, 3));

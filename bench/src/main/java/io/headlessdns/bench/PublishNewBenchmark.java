@@ -2,19 +2,9 @@ package io.headlessdns.bench;
 
 import io.headlessdns.k8s.model.ServiceView;
 import io.headlessdns.server.compile.TableUpdater;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A service appearing: compile a headless service of {@code endpoints} endpoints and publish it into a
@@ -28,19 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar PublishNewBenchmark}
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class PublishNewBenchmark {
-    @Param({"1", "100", "1000"})
-    public int endpoints;
-
-    @Param({"10", "10000"})
-    public int tableSize;
-
+public class PublishNewBenchmark extends PublishShape {
     private TableUpdater updater;
     private ServiceView service;
     /** The table's size before the service is first published, checked before each call. */
@@ -48,10 +26,7 @@ public class PublishNewBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        updater = BenchCluster.updater();
-        for (int i = 1; i <= tableSize; i++) {
-            updater.serviceChanged(BenchCluster.headless(i, 2, 0));
-        }
+        updater = filledTable();
         service = BenchCluster.headless(0, endpoints, 1);
         withoutService = updater.table().size();
     }
