@@ -233,7 +233,6 @@ public final class QueryEngine {
         }
         Node node = table.lookup(q.name);
         if (node != null) {
-            zone = node.zone();
             if (!ready.getAsBoolean()) {
                 return Outcome.SERVFAIL;
             }
@@ -241,12 +240,17 @@ public final class QueryEngine {
             if (negatives != null) {
                 negatives.increment();
                 explained = true;
+                zone = zoneOfQuestion(); // for the SOA
                 return Outcome.NXDOMAIN;
             }
             answer = q.qtype == RecordType.ANY ? node.anyAnswer() : node.answer(q.qtype);
-            return answer != null ? Outcome.HIT : Outcome.NODATA;
+            if (answer != null) {
+                return Outcome.HIT;
+            }
+            zone = zoneOfQuestion(); // for the SOA; a node does not keep its zone
+            return Outcome.NODATA;
         }
-        zone = table.zoneOf(q.name.buffer(), q.nameLength, q.labelOffsets, q.labelCount);
+        zone = zoneOfQuestion();
         if (zone == null || !zone.authoritative()) {
             return forwarding ? Outcome.FORWARD : Outcome.REFUSED;
         }
@@ -258,6 +262,10 @@ public final class QueryEngine {
                     || q.qtype == RecordType.ANY ? Outcome.HIT : Outcome.NODATA;
         }
         return Outcome.NXDOMAIN;
+    }
+
+    private Zone zoneOfQuestion() {
+        return table.zoneOf(q.name.buffer(), q.nameLength, q.labelOffsets, q.labelCount);
     }
 
     /** The last query's name in lower-case wire form (valid up to {@link #questionNameLength}). */

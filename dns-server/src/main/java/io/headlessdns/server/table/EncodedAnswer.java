@@ -9,22 +9,40 @@ import io.headlessdns.server.wire.RecordType;
  * compression pointers never need rewriting at query time.
  *
  * <p>{@code rrEnds[i]} is the end (exclusive, relative to {@code data}) of the i-th answer record, so a
- * truncated response can take the first k whole records (RFC 2181 9).
+ * truncated response can take the first k whole records (RFC 2181 9). A lone record without additional
+ * records, nearly every answer of a cluster (a pod's A, an address's PTR), has no array: it ends where
+ * the data ends.
+ *
+ * <p>Design note: a {@link Node} is the first of its RRsets itself (it extends this class), so the
+ * common name with one RRset costs one object beside its arrays, not two: 40 bytes rather than 64
+ * (about 8 MB at 150k endpoints). That is why the answer length is not a field.
  */
-public final class EncodedAnswer {
+public sealed class EncodedAnswer permits Node {
     final byte[] data;
     final int answerCount;
-    final int answerLength;
     final int additionalCount;
     final int[] rrEnds;
 
     EncodedAnswer(byte[] data, int answerCount, int answerLength, int additionalCount, int[] rrEnds) {
+        if (answerCount < 1 || answerLength > data.length || rrEnds != null && rrEnds.length != answerCount
+                || rrEnds != null && rrEnds[answerCount - 1] != answerLength
+                || rrEnds == null && answerCount > 1) {
+            throw new IllegalArgumentException("inconsistent answer: " + answerCount + " records, answer section "
+                    + answerLength + " of " + data.length + " bytes");
+        }
         this.data = data;
         this.answerCount = answerCount;
-        this.answerLength = answerLength;
         this.additionalCount = additionalCount;
-        // one record ends where the answer section ends: no array for the common single-record RRset
-        this.rrEnds = answerCount == 1 ? null : rrEnds;
+        this.rrEnds = answerCount == 1 && answerLength == data.length ? null
+                : rrEnds != null ? rrEnds : new int[] {answerLength};
+    }
+
+    /** A copy of {@code a}'s fields (a node taking its first RRset in), or no answer at all for null. */
+    EncodedAnswer(EncodedAnswer a) {
+        this.data = a == null ? null : a.data;
+        this.answerCount = a == null ? 0 : a.answerCount;
+        this.additionalCount = a == null ? 0 : a.additionalCount;
+        this.rrEnds = a == null ? null : a.rrEnds;
     }
 
     public byte[] data() {
@@ -35,8 +53,9 @@ public final class EncodedAnswer {
         return answerCount;
     }
 
+    /** Where the answer section ends in {@link #data()}: the additional section follows. */
     public int answerLength() {
-        return answerLength;
+        return rrEnds == null ? data.length : rrEnds[answerCount - 1];
     }
 
     public int additionalCount() {
@@ -44,9 +63,8 @@ public final class EncodedAnswer {
     }
 
     public int additionalLength() {
-        return data.length - answerLength;
+        return data.length - answerLength();
     }
-
     /**
      * Whether each answer record stands alone: its owner is the pointer to the question and its RDATA
      * holds no pointer to an earlier record (A, AAAA; SRV, whose targets are never compressed, RFC 2782).
@@ -66,6 +84,6 @@ public final class EncodedAnswer {
 
     /** End offset (exclusive) in {@link #data()} of answer record {@code i}. */
     public int rrEnd(int i) {
-        return rrEnds == null ? answerLength : rrEnds[i];
+        return rrEnds == null ? data.length : rrEnds[i];
     }
 }

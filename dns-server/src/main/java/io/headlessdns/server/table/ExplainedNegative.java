@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
 final class ExplainedNegative extends Node {
     private final LongAdder counter;
 
-    ExplainedNegative(NameKey name, Zone zone, LongAdder counter) {
-        super(name, new EncodedAnswer[0], zone);
+    ExplainedNegative(NameKey name, LongAdder counter) {
+        super(name, new EncodedAnswer[0]);
         this.counter = counter;
     }
 

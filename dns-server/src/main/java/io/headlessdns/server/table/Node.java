@@ -6,20 +6,20 @@ import io.headlessdns.server.wire.RecordType;
  * Everything served at one owner name: the name, and an encoded answer per stored type (null where the
  * name has no records of that type). A node with no answers at all is an empty non-terminal: the name
  * exists, so queries for it get NODATA, not NXDOMAIN (RFC 8020). Immutable once published.
+ *
+ * <p>The node is its first RRset's answer itself (the RRset of the lowest present slot; nearly every node
+ * holds exactly one), so it costs no separate answer object; the others, in slot order, are in an array.
+ * It does not know its zone: the query path asks the table for the zone of a negative answer, the only
+ * one that needs it (its SOA), and 4 bytes more would make every node 8 bytes larger.
  */
-public sealed class Node permits ExplainedNegative {
+public sealed class Node extends EncodedAnswer permits ExplainedNegative {
     private static final EncodedAnswer[] NONE = new EncodedAnswer[0];
     private static final int CNAME_BIT = 1 << RecordType.slot(RecordType.CNAME);
 
     /** Bit {@code slot} set when the node has an RRset of the type in that slot. */
     private final int present;
-    /**
-     * The RRset of the lowest present slot, then the others in slot order: nearly every node holds one
-     * RRset, which then costs no array.
-     */
-    private final EncodedAnswer first;
+    /** The RRsets after the first (this node), in slot order. */
     private final EncodedAnswer[] rest;
-    final Zone zone;
     /**
      * The owner name: the table's key for this node (the table keeps no entry object beside it). It is
      * usually the writer's {@link NameState} of the name, which is its key too; readers read only the name
@@ -28,7 +28,8 @@ public sealed class Node permits ExplainedNegative {
     final NameKey key;
 
     /** {@code bySlot} is indexed by {@link RecordType#slot}; null entries are absent types. Not kept. */
-    Node(NameKey key, EncodedAnswer[] bySlot, Zone zone) {
+    Node(NameKey key, EncodedAnswer[] bySlot) {
+        super(firstOf(bySlot));
         if (key instanceof NameKey.Probe) {
             throw new IllegalArgumentException("a probe is reused; a node needs an immutable key");
         }
@@ -41,25 +42,30 @@ public sealed class Node permits ExplainedNegative {
                 n++;
             }
         }
-        EncodedAnswer head = null;
         EncodedAnswer[] tail = n <= 1 ? NONE : new EncodedAnswer[n - 1];
-        for (int i = 0, j = 0; i < bySlot.length; i++) {
+        for (int i = 0, j = -1; i < bySlot.length; i++) {
             if (bySlot[i] != null) {
-                if (head == null) {
-                    head = bySlot[i];
-                } else {
-                    tail[j++] = bySlot[i];
+                if (j >= 0) {
+                    tail[j] = bySlot[i];
                 }
+                j++;
             }
         }
         this.present = bits;
-        this.first = head;
         this.rest = tail;
-        this.zone = zone;
+    }
+
+    private static EncodedAnswer firstOf(EncodedAnswer[] bySlot) {
+        for (EncodedAnswer a : bySlot) {
+            if (a != null) {
+                return a;
+            }
+        }
+        return null;
     }
 
     private EncodedAnswer at(int index) {
-        return index == 0 ? first : rest[index - 1];
+        return index == 0 ? this : rest[index - 1];
     }
 
     /** The answer for a query type, or null (NODATA). A CNAME answers every type but CNAME itself too. */
@@ -82,7 +88,7 @@ public sealed class Node permits ExplainedNegative {
 
     /** A minimal answer to ANY (RFC 8482 4.2): one RRset the node has, or null. */
     public EncodedAnswer anyAnswer() {
-        return first;
+        return present == 0 ? null : this;
     }
 
     /** Each RRset with its type, for the records dump. */
@@ -92,10 +98,6 @@ public sealed class Node permits ExplainedNegative {
                 action.accept(RecordType.typeOfSlot(slot), at(j++));
             }
         }
-    }
-
-    public Zone zone() {
-        return zone;
     }
 
     /** The owner name. */

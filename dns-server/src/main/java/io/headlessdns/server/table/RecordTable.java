@@ -27,7 +27,7 @@ public final class RecordTable {
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Node[].class);
     private static final int MIN_CAPACITY = 1 << 12;
     /** Left in the slot of a removed node; its empty key matches no name (a wire name has at least one byte). */
-    private static final Node REMOVED = new Node(NameKey.of(new byte[0]), new EncodedAnswer[0], null);
+    private static final Node REMOVED = new Node(NameKey.of(new byte[0]), new EncodedAnswer[0]);
 
     /**
      * The slots and, beside them, each slot's hash: a probe compares hashes in one array and follows a
@@ -70,8 +70,8 @@ public final class RecordTable {
                 return null;
             }
             if (hashes[i] == hash) {
-                NameKey k = n.key;
-                if (Arrays.equals(k.bytes, 0, k.length, name.bytes, 0, name.length)) {
+                byte[] k = n.key.bytes; // a stored key: exactly the name
+                if (Arrays.equals(k, 0, k.length, name.bytes, 0, name.length())) {
                     return n;
                 }
             }

@@ -91,7 +91,7 @@ public final class TableWriter {
                     }
                     s.put(who, NameState.compact(rrs));
                     markDirty(s);
-                    if (!wasContributed && s.namesBelow == 0) {
+                    if (!wasContributed && s.namesBelow() == 0) {
                         adjustAncestors(s, +1); // the name comes into existence
                     }
                 } else if (!same(s, before, rrs)) {
@@ -106,7 +106,7 @@ public final class TableWriter {
                     if ((s.mark & NameState.SEEN) == 0) {
                         s.remove(who);
                         markDirty(s);
-                        if (!s.contributed() && s.namesBelow == 0) {
+                        if (!s.contributed() && s.namesBelow() == 0) {
                             adjustAncestors(s, -1); // the name ceases to exist
                         }
                     }
@@ -188,7 +188,8 @@ public final class TableWriter {
     }
 
     private Node explainedNode(NameKey name, LongAdder counter) {
-        return new ExplainedNegative(name, zoneOf(name), counter);
+        zoneOf(name); // rejects a name outside the zones
+        return new ExplainedNegative(name, counter);
     }
 
     /** The records currently contributed at a name, merged; for tests. Writer thread only, like every method here. */
@@ -277,7 +278,7 @@ public final class TableWriter {
             from += (name[from] & 0xff) + 1;
             NameState p = ancestor(name, from);
             boolean existed = p.exists();
-            p.namesBelow += delta;
+            p.addNamesBelow(delta);
             if (existed == p.exists()) {
                 return;
             }
@@ -302,14 +303,13 @@ public final class TableWriter {
         readBack(s); // re-encoded for new glue: the records come back from the answer being replaced
         sets.gather(s);
         byte[] owner = s.wire();
-        Zone zone = zoneOf(s);
         Arrays.fill(bySlot, null);
         int present = sets.slots(s);
         if ((present & (1 << CNAME_SLOT)) != 0) {
             // a CNAME cannot coexist with other data (RFC 1034 3.6.2); the first CNAME wins
             sets.select(RecordType.CNAME);
             bySlot[CNAME_SLOT] = encoder.encode(owner, sets.selected(), 1, sets.noGlue());
-            return new Node(s, bySlot, zone);
+            return new Node(s, bySlot);
         }
         for (int slot = 0; slot < RecordType.SLOTS; slot++) {
             if ((present & (1 << slot)) == 0) {
@@ -323,7 +323,7 @@ public final class TableWriter {
             AnswerEncoder.Glue glue = type == RecordType.SRV || type == RecordType.NS ? glue(n) : sets.noGlue();
             bySlot[slot] = encoder.encode(owner, sets.selected(), n, glue);
         }
-        return new Node(s, bySlot, zone);
+        return new Node(s, bySlot);
     }
 
     /** The A and AAAA records of the selected records' targets, each target once (the additional section). */

@@ -24,7 +24,7 @@ class RecordTableTest {
     }
 
     private static Node node(NameKey key) {
-        return new Node(key, new EncodedAnswer[0], ZONE);
+        return new Node(key, new EncodedAnswer[0]);
     }
 
     private static Node lookup(RecordTable table, NameKey key) {
