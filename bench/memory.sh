@@ -14,7 +14,7 @@ echo "ready after ${i}s"
 sleep 75
 grep VmHWM /proc/$P/status   # the peak: loading garbage included
 grep VmRSS /proc/$P/status   # 75 s after ready, as it runs (the image's collector runs a cycle at least every 30 s)
-jcmd $P GC.run >/dev/null; sleep 6   # then the live set and the RSS after a full GC (and a native trim)
+jcmd $P GC.run >/dev/null; sleep 15  # then the live set and the RSS after a full GC (the freed regions are uncommitted 5-10 s later)
 dig @127.0.0.1 -p 15353 +short "$3"
 grep VmRSS /proc/$P/status; jcmd $P GC.heap_info | sed -n 2,3p
 echo "live heap (jmap -histo:live): $(jmap -histo:live $P | tail -1)"

@@ -50,6 +50,8 @@ public final class HeadlessDns implements AutoCloseable {
     /** Set once the DNS listeners are bound: ready needs them, and HTTP starts before them. */
     private volatile boolean listening;
     private volatile ClusterSource source;
+    private volatile boolean sourceStarted;
+    private final HeapCompaction compaction = new HeapCompaction();
     /** With --snapshot-file: the warm start in front of the updater, and the recorder that keeps the file. */
     private io.headlessdns.server.snapshot.WarmStart warmStart;
     private io.headlessdns.server.snapshot.SnapshotRecorder recorder;
@@ -119,7 +121,18 @@ public final class HeadlessDns implements AutoCloseable {
                 listener = warmStart;
             }
             source = sources.apply(config);
+            // a source that syncs later (the API's informers) compacts in its first sync, before /ready; one
+            // that returns synced (manifests) only after start returns: its parsing garbage is unreachable then
+            updater.beforeFirstSync(() -> {
+                if (sourceStarted) {
+                    compaction.afterInitialLoad(updater.table().size());
+                }
+            });
             source.start(listener);
+            sourceStarted = true;
+            if (updater.isSynced()) {
+                compaction.afterInitialLoad(updater.table().size());
+            }
             log.info("source: {} ({})", source.describe(), updater.isSynced() ? "synced" : "syncing");
             boolean forwarding = config.forward().enabled();
             if (forwarding) {

@@ -36,6 +36,7 @@ public final class TableUpdater implements ClusterListener {
     private final ExplainedNegatives negatives;
     private final Map<Object, String> lastError = new java.util.HashMap<>();
     private volatile boolean synced;
+    private volatile Runnable beforeFirstSync;
     private long serial;
     /** Listener calls by {@link Event}, read by the metrics at scrape time (another thread). */
     private final java.util.concurrent.atomic.LongAdder[] events = new java.util.concurrent.atomic.LongAdder[Event.values().length];
@@ -155,9 +156,21 @@ public final class TableUpdater implements ClusterListener {
         }
     }
 
+    /**
+     * Runs once, in the first {@link #synced}, before the cluster counts as synced (so /ready is still 503
+     * while it runs).
+     */
+    public void beforeFirstSync(Runnable hook) {
+        this.beforeFirstSync = hook;
+    }
+
     @Override
     public void synced() {
         event(Event.SYNCED);
+        Runnable hook = beforeFirstSync;
+        if (!synced && hook != null) {
+            hook.run();
+        }
         synced = true;
         log.info("cluster synced: {} names served ({} services, {} pods, {} namespaces delivered)", table.size(),
                 events(Event.SERVICE_CHANGED), events(Event.POD_CHANGED), events(Event.NAMESPACE_CHANGED));
