@@ -139,7 +139,7 @@ public final class HeadlessDns implements AutoCloseable {
                 forwarder = new Forwarder(config.forward(), metrics.registry(), metrics.dns());
             }
             EngineProvider engines = new EngineProvider(() -> new QueryEngine(updater.table(), config.zone(), counters,
-                    this::serving, metrics.dns(), queryLog, forwarding, config.udpAnswers()));
+                    this::serving, metrics.dns(), queryLog, forwarding, config.udpAnswers(), config.loadBalance()));
             dns = new DnsServer(new InetSocketAddress(config.bind(), config.port()), config.threads(), engines, forwarder,
                     config.limits(), config.cpuAffinity());
             dns.start();

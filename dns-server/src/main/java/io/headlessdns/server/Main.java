@@ -113,6 +113,10 @@ public final class Main implements Callable<Integer> {
             description = "A UDP answer larger than the client's buffer: truncate (whole records that fit and TC, the client retries over TCP; RFC behaviour) or fit (A/AAAA/SRV: as many records as fit, a different subset per query, no TC; for clients that never retry over TCP, such as musl) (default: ${DEFAULT-VALUE}).")
     String udpAnswerPolicy;
 
+    @Option(names = "--loadbalance", paramLabel = "POLICY", defaultValue = "round_robin",
+            description = "Order of A/AAAA answers of several records: round_robin (each answer starts one record further, so clients that take the first address spread over the pods; CoreDNS's loadbalance, in kubeadm's Corefile) or off (the same order for every client); SRV, PTR and truncated answers keep their order (default: ${DEFAULT-VALUE}).")
+    String loadBalancePolicy;
+
     @Option(names = "--snapshot-file", paramLabel = "PATH",
             description = "Keep the served cluster state in this file (rewritten at most once a second) and answer from it at start-up until the Kubernetes API has synced (default: none).")
     Path snapshotFile;
@@ -253,13 +257,16 @@ public final class Main implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
         io.headlessdns.server.query.UdpAnswerPolicy udpAnswers;
+        io.headlessdns.server.query.LoadBalancePolicy loadBalance;
         try {
             udpAnswers = io.headlessdns.server.query.UdpAnswerPolicy.parse(udpAnswerPolicy);
+            loadBalance = io.headlessdns.server.query.LoadBalancePolicy.parse(loadBalancePolicy);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
         return new ServerConfig(manifests, InetAddress.getByName(bind), port, httpPort, threads, zone, metrics,
-                java.time.Duration.ofSeconds(lameduck), logQueries, forward, kube(), limits, udpAnswers, snapshotFile, cpuAffinity);
+                java.time.Duration.ofSeconds(lameduck), logQueries, forward, kube(), limits, udpAnswers, loadBalance,
+                snapshotFile, cpuAffinity);
     }
 
     private int orTtl(Integer specific) {

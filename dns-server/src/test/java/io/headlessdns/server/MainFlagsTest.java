@@ -50,9 +50,23 @@ class MainFlagsTest {
         assertThat(defaults.config().snapshotFile()).isNull();
     }
 
+    @Test
+    void loadbalance_reachesTheConfig_roundRobinByDefault_asKubeadmsCorefile() throws Exception {
+        Main off = new Main();
+        new CommandLine(off).parseArgs("--loadbalance", "off");
+        assertThat(off.config().loadBalance()).isEqualTo(io.headlessdns.server.query.LoadBalancePolicy.OFF);
+        Main explicit = new Main();
+        new CommandLine(explicit).parseArgs("--loadbalance", "round_robin");
+        assertThat(explicit.config().loadBalance()).isEqualTo(io.headlessdns.server.query.LoadBalancePolicy.ROUND_ROBIN);
+        Main defaults = new Main();
+        new CommandLine(defaults).parseArgs();
+        assertThat(defaults.config().loadBalance()).isEqualTo(io.headlessdns.server.query.LoadBalancePolicy.ROUND_ROBIN);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--udp-answer-policy|shrink|--udp-answer-policy must be truncate or fit",
+        "--loadbalance|random|--loadbalance must be round_robin or off, not 'random'",
         "--label-selector|=web|--label-selector: cannot parse",
         "--startup-timeout|soon|--startup-timeout: 'soon' is not a duration",
         "--namespace|Not_A_Namespace|--namespace: 'Not_A_Namespace'",

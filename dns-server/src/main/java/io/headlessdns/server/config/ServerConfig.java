@@ -2,6 +2,7 @@ package io.headlessdns.server.config;
 
 import io.headlessdns.server.compile.ZoneOptions;
 import io.headlessdns.server.forward.ForwardOptions;
+import io.headlessdns.server.query.LoadBalancePolicy;
 import io.headlessdns.server.query.UdpAnswerPolicy;
 import io.headlessdns.server.transport.TransportLimits;
 import java.net.InetAddress;
@@ -22,6 +23,7 @@ import java.util.Objects;
  * @param kube how to reach and scope the Kubernetes API (used when {@code manifests} is empty)
  * @param limits TCP connection limits and UDP response rate limiting
  * @param udpAnswers what a UDP answer too large for the client's buffer becomes ({@code --udp-answer-policy})
+ * @param loadBalance the order of multi-record A and AAAA answers ({@code --loadbalance})
  * @param snapshotFile where the served cluster state is kept for a warm start, or null ({@code --snapshot-file})
  * @param cpuAffinity whether each event loop is pinned to its own CPU ({@code --cpu-affinity})
  */
@@ -39,37 +41,43 @@ public record ServerConfig(
         KubeOptions kube,
         TransportLimits limits,
         UdpAnswerPolicy udpAnswers,
+        LoadBalancePolicy loadBalance,
         Path snapshotFile,
         boolean cpuAffinity) {
 
-    /** With the default {@link TransportLimits}, truncating UDP answers (RFC behaviour), no snapshot. */
+    /** With the default {@link TransportLimits}, truncating UDP answers (RFC behaviour), rotating A/AAAA answers, no snapshot. */
     public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone,
             boolean metrics, java.time.Duration lameduck, int logQueries, ForwardOptions forward, KubeOptions kube) {
         this(manifests, bind, port, httpPort, threads, zone, metrics, lameduck, logQueries, forward, kube,
                 TransportLimits.DEFAULT);
     }
 
-    /** Truncating UDP answers (RFC behaviour), no snapshot. */
+    /** Truncating UDP answers (RFC behaviour), rotating A/AAAA answers (CoreDNS's loadbalance), no snapshot. */
     public ServerConfig(List<Path> manifests, InetAddress bind, int port, int httpPort, int threads, ZoneOptions zone,
             boolean metrics, java.time.Duration lameduck, int logQueries, ForwardOptions forward, KubeOptions kube,
             TransportLimits limits) {
         this(manifests, bind, port, httpPort, threads, zone, metrics, lameduck, logQueries, forward, kube, limits,
-                UdpAnswerPolicy.TRUNCATE, null, false);
+                UdpAnswerPolicy.TRUNCATE, LoadBalancePolicy.ROUND_ROBIN, null, false);
     }
 
     public ServerConfig withUdpAnswers(UdpAnswerPolicy policy) {
         return new ServerConfig(manifests, bind, port, httpPort, threads, zone, metrics, lameduck, logQueries, forward,
-                kube, limits, policy, snapshotFile, cpuAffinity);
+                kube, limits, policy, loadBalance, snapshotFile, cpuAffinity);
+    }
+
+    public ServerConfig withLoadBalance(LoadBalancePolicy policy) {
+        return new ServerConfig(manifests, bind, port, httpPort, threads, zone, metrics, lameduck, logQueries, forward,
+                kube, limits, udpAnswers, policy, snapshotFile, cpuAffinity);
     }
 
     public ServerConfig withSnapshotFile(Path file) {
         return new ServerConfig(manifests, bind, port, httpPort, threads, zone, metrics, lameduck, logQueries, forward,
-                kube, limits, udpAnswers, file, cpuAffinity);
+                kube, limits, udpAnswers, loadBalance, file, cpuAffinity);
     }
 
     public ServerConfig withCpuAffinity(boolean pin) {
         return new ServerConfig(manifests, bind, port, httpPort, threads, zone, metrics, lameduck, logQueries, forward,
-                kube, limits, udpAnswers, snapshotFile, pin);
+                kube, limits, udpAnswers, loadBalance, snapshotFile, pin);
     }
 
     /** Metrics on, no lame duck, no query log, no forwarding, in-cluster API defaults: what tests and embedders usually want. */
@@ -113,6 +121,7 @@ public record ServerConfig(
         Objects.requireNonNull(kube, "kube");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(udpAnswers, "udpAnswers");
+        Objects.requireNonNull(loadBalance, "loadBalance");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be 0..65535, not " + port);
         }

@@ -53,6 +53,8 @@ public final class QueryEngine {
     private final ResponseWriter writer = new ResponseWriter();
     /** {@link UdpAnswerPolicy#FIT}: oversized UDP answers of self-contained records are fitted, not truncated. */
     private final boolean fitUdp;
+    /** {@link LoadBalancePolicy#ROUND_ROBIN}: multi-record A and AAAA answers start at a rotating record. */
+    private final boolean roundRobin;
     /** Set by {@link #resolve} for an NXDOMAIN at a headless service without ready endpoints (RFC 8914). */
     private boolean explained;
 
@@ -89,10 +91,22 @@ public final class QueryEngine {
         this(table, options, counters, ready, metrics, queryLog, forwarding, UdpAnswerPolicy.TRUNCATE);
     }
 
-    /** @param udpAnswers what an answer too large for the client's UDP buffer becomes */
+    /**
+     * Rotating multi-record A and AAAA answers ({@link LoadBalancePolicy#ROUND_ROBIN}, the server's default).
+     *
+     * @param udpAnswers what an answer too large for the client's UDP buffer becomes
+     */
     public QueryEngine(RecordTable table, ZoneOptions options, QueryCounters counters, BooleanSupplier ready,
                        DnsMetrics metrics, QueryLog queryLog, boolean forwarding, UdpAnswerPolicy udpAnswers) {
+        this(table, options, counters, ready, metrics, queryLog, forwarding, udpAnswers, LoadBalancePolicy.ROUND_ROBIN);
+    }
+
+    /** @param loadBalance the order of multi-record A and AAAA answers ({@code --loadbalance}) */
+    public QueryEngine(RecordTable table, ZoneOptions options, QueryCounters counters, BooleanSupplier ready,
+                       DnsMetrics metrics, QueryLog queryLog, boolean forwarding, UdpAnswerPolicy udpAnswers,
+                       LoadBalancePolicy loadBalance) {
         this.fitUdp = udpAnswers == UdpAnswerPolicy.FIT;
+        this.roundRobin = loadBalance == LoadBalancePolicy.ROUND_ROBIN;
         this.forwarding = forwarding;
         this.metrics = metrics == null ? null : metrics.newShard();
         this.queryLog = queryLog;
@@ -185,7 +199,7 @@ public final class QueryEngine {
         int limit = tcp ? 65535 : q.edns ? Math.max(Header.CLASSIC_UDP_PAYLOAD, Math.min(q.udpPayload, Header.EDNS_UDP_PAYLOAD))
                 : Header.CLASSIC_UDP_PAYLOAD;
         ByteBuf out = writer.write(q, outcome, answer, zone, podAddress, podAddressLength, podTtl, limit, tcp,
-                fitUdp, explained, alloc);
+                fitUdp, roundRobin, explained, alloc);
         if (writer.truncated()) {
             counters.truncated();
         }

@@ -12,6 +12,8 @@ import io.netty.buffer.ByteBufAllocator;
  * the client sent it (its case echoed), the pre-encoded answer, the SOA of negative answers, and OPT
  * when the query had one. Sizes the buffer exactly before writing. Applies the transport's size limit:
  * additional records go first, then answer records from the end, and then TC is set (RFC 2181 9).
+ * With {@code --loadbalance round_robin}, a whole A or AAAA RRset of several records starts one record
+ * further on each time, wrapping around (a rotation of the stored bytes: no record is re-encoded).
  */
 final class ResponseWriter {
     private static final int OPT_LENGTH = 11;
@@ -26,6 +28,11 @@ final class ResponseWriter {
     private final byte[] scratch = new byte[2 + 65535];
     /** The rotation of {@code --udp-answer-policy fit}: where the next fitted answer starts (modulo its RRset size). */
     private int rotation;
+    /**
+     * The rotation of {@code --loadbalance round_robin}: the record the next rotated answer starts with
+     * (modulo its RRset size), one step per rotated answer. A plain int: there is one writer per event loop.
+     */
+    private int nextFirst;
 
     private static byte[] ede(String text) {
         byte[] t = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -44,12 +51,14 @@ final class ResponseWriter {
     /**
      * @param fit        {@code --udp-answer-policy fit}: an RRset of self-contained records that does not fit
      *                   gets as many whole records as fit, from a rotating start, and no TC
+     * @param roundRobin {@code --loadbalance round_robin}: a whole A or AAAA RRset of several records is
+     *                   written from a rotating start; a truncated or fitted one is not rotated again
      * @param explained  an NXDOMAIN that carries the Extended DNS Error "service exists, no ready endpoints"
      *                   (when the query had EDNS)
      */
     ByteBuf write(Question q, Outcome outcome, EncodedAnswer answer, Zone zone,
                   byte[] podAddress, int podAddressLength, int podTtl, int limit, boolean tcp, boolean fit,
-                  boolean explained, ByteBufAllocator alloc) {
+                  boolean roundRobin, boolean explained, ByteBufAllocator alloc) {
         truncated = false;
         switch (outcome) {
             case FORMERR:
@@ -66,7 +75,8 @@ final class ResponseWriter {
         int bodyLength = 0;
         int authorityLength = 0;
         byte[] soa = null;
-        int first = 0; // a fitted answer: records [first, an) and then [0, wrapped) of the RRset
+        // a fitted or load-balanced answer: records [first, an) and then [0, wrapped) of the RRset
+        int first = 0;
         int wrapped = 0;
         if (outcome == Outcome.HIT && answer != null && fit && !tcp && answer.selfContained()
                 && fixed + answer.answerLength() > limit) {
@@ -101,6 +111,15 @@ final class ResponseWriter {
                     bodyLength = whole == 0 ? 0 : answer.rrEnd(whole - 1);
                 }
             }
+            if (roundRobin && !truncated && an > 1 && answer.addresses()) {
+                // records [k, n) then [0, k), k one further per rotated answer: over n answers each record
+                // comes first once (CoreDNS's loadbalance shuffles at random; a rotation spreads clients the
+                // same without a random number). Owners point at the question and A/AAAA RDATA holds no
+                // name, so moving records breaks no pointer. A truncated answer keeps its first records
+                // (RFC 2181 9); the TCP retry rotates
+                first = Integer.remainderUnsigned(nextFirst++, an);
+                wrapped = first;
+            }
         } else if (outcome == Outcome.HIT) {
             an = 1; // a synthesised pod address
             bodyLength = 12 + podAddressLength;
@@ -133,6 +152,11 @@ final class ResponseWriter {
             p = bytes(o, p, answer.data(), answer.rrStart(first), to - answer.rrStart(first));
             if (wrapped > 0) {
                 p = bytes(o, p, answer.data(), 0, answer.rrEnd(wrapped - 1));
+            }
+            if (ar > 0) {
+                // the additional section follows the answers unchanged (a fitted answer has none); nothing
+                // in it can point into address records, which hold no names
+                p = bytes(o, p, answer.data(), answer.answerLength(), answer.additionalLength());
             }
         } else if (answer != null && outcome == Outcome.HIT) {
             p = bytes(o, p, answer.data(), 0, bodyLength);

@@ -73,8 +73,22 @@ public sealed class EncodedAnswer permits Node {
      * it costs no field per answer.
      */
     public boolean selfContained() {
-        int type = (data[2] & 0xff) << 8 | (data[3] & 0xff);
+        int type = type();
         return type == RecordType.A || type == RecordType.AAAA || type == RecordType.SRV;
+    }
+
+    /**
+     * Whether the RRset is addresses (A or AAAA): the records {@code --loadbalance round_robin} rotates.
+     * SRV is left in order, as CoreDNS's loadbalance leaves it: its priority and weight choose the target.
+     */
+    public boolean addresses() {
+        int type = type();
+        return type == RecordType.A || type == RecordType.AAAA;
+    }
+
+    /** The RRset's TYPE, read from the first record (bytes 2-3, after the owner pointer). */
+    private int type() {
+        return (data[2] & 0xff) << 8 | (data[3] & 0xff);
     }
 
     /** Start offset in {@link #data()} of answer record {@code i}. */

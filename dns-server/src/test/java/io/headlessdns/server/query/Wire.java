@@ -26,10 +26,15 @@ final class Wire {
     }
 
     Wire(PodRecordMode pods, UdpAnswerPolicy udpAnswers) {
+        this(pods, udpAnswers, LoadBalancePolicy.ROUND_ROBIN);
+    }
+
+    Wire(PodRecordMode pods, UdpAnswerPolicy udpAnswers, LoadBalancePolicy loadBalance) {
         ZoneOptions options = new ZoneOptions("cluster.local", 5, 5, pods);
         updater = new TableUpdater(new RecordCompiler(options), TableUpdater.newTable(options),
                 Clock.fixed(Instant.ofEpochSecond(1_700_000_000L), ZoneOffset.UTC));
-        engine = new QueryEngine(updater.table(), options, counters, () -> true, null, null, false, udpAnswers);
+        engine = new QueryEngine(updater.table(), options, counters, () -> true, null, null, false, udpAnswers,
+                loadBalance);
     }
 
     /** The raw response bytes (without the TCP length prefix), or null when dropped. */
