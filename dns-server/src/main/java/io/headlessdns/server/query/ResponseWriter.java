@@ -29,10 +29,15 @@ final class ResponseWriter {
     /** The rotation of {@code --udp-answer-policy fit}: where the next fitted answer starts (modulo its RRset size). */
     private int rotation;
     /**
-     * The rotation of {@code --loadbalance round_robin}: the record the next rotated answer starts with
+     * The rotation of {@code --loadbalance round_robin}: the record the next rotated A answer starts with
      * (modulo its RRset size), one step per rotated answer. A plain int: there is one writer per event loop.
      */
     private int nextFirst;
+    /**
+     * The same for AAAA answers. Apart, because a resolver asks A and AAAA together (getaddrinfo): with one
+     * counter, a lone client of a dual-stack service of two pods would get the same first address forever.
+     */
+    private int nextFirstAaaa;
 
     private static byte[] ede(String text) {
         byte[] t = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -117,7 +122,7 @@ final class ResponseWriter {
                 // same without a random number). Owners point at the question and A/AAAA RDATA holds no
                 // name, so moving records breaks no pointer. A truncated answer keeps its first records
                 // (RFC 2181 9); the TCP retry rotates
-                first = Integer.remainderUnsigned(nextFirst++, an);
+                first = Integer.remainderUnsigned(answer.type() == RecordType.AAAA ? nextFirstAaaa++ : nextFirst++, an);
                 wrapped = first;
             }
         } else if (outcome == Outcome.HIT) {

@@ -87,7 +87,7 @@ public sealed class EncodedAnswer permits Node {
     }
 
     /** The RRset's TYPE, read from the first record (bytes 2-3, after the owner pointer). */
-    private int type() {
+    public int type() {
         return (data[2] & 0xff) << 8 | (data[3] & 0xff);
     }
 

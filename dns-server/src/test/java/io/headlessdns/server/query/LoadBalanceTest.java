@@ -40,6 +40,7 @@ class LoadBalanceTest {
     private static final String WEB = "web.default.svc.cluster.local.";
     private static final String DUAL = "dual.default.svc.cluster.local.";
     private static final String BIG = "big.default.svc.cluster.local.";
+    private static final String PAIR = "pair.default.svc.cluster.local.";
     private static final int N = 5;
     private static final List<String> WEB_IPS = List.of("10.244.0.1", "10.244.0.2", "10.244.0.3", "10.244.0.4", "10.244.0.5");
     private static Wire roundRobin;
@@ -69,6 +70,8 @@ class LoadBalanceTest {
             big[i] = ready("10.245." + (i / 250) + "." + (i % 250 + 1), "big-" + i);
         }
         wire.updater.serviceChanged(headless("default", "big", List.of(), big));
+        wire.updater.serviceChanged(headless("default", "pair", List.of(), ready("10.246.0.1", "pair-0"),
+                ready("10.246.0.2", "pair-1"), ready("fd01::1", "pair-0"), ready("fd01::2", "pair-1")));
         wire.updater.synced();
         return wire;
     }
@@ -85,6 +88,19 @@ class LoadBalanceTest {
         List<String> stored = answers(ask(off, DUAL, Type.AAAA, false));
         assertThat(stored).hasSize(4);
         successiveAnswersRotate(roundRobin, DUAL, Type.AAAA, false, stored, 2);
+    }
+
+    @Test
+    void roundRobin_aAndAaaaAskedInTurn_asGetaddrinfoDoes_eachFamilyStillRotates() throws Exception {
+        // a dual-stack service of two pods: one counter for both would give every A answer the same start
+        Set<String> firstA = new HashSet<>();
+        Set<String> firstAaaa = new HashSet<>();
+        for (int i = 0; i < 4; i++) {
+            firstA.add(answers(ask(roundRobin, PAIR, Type.A, false)).get(0));
+            firstAaaa.add(answers(ask(roundRobin, PAIR, Type.AAAA, false)).get(0));
+        }
+        assertThat(firstA).containsExactlyInAnyOrder("10.246.0.1", "10.246.0.2");
+        assertThat(firstAaaa).hasSize(2);
     }
 
     @Test
