@@ -15,7 +15,7 @@ EXPOSE 1053/udp 1053/tcp 9153/tcp
 # millisecond (the serial collector's full collections of a 108 MB live set took ~220 ms); a concurrent
 # cycle at least every 30 s (about 0.25 s of one GC thread's CPU at 10k services) and empty regions handed
 # back 5 s later (bench/README.md, "Memory": 10k services / 150k endpoints in 183-185 MB, with the one
-# full collection the server asks for after a large initial load); freed native memory handed back every 5 s; two malloc
+# collection the server asks for after a large initial load); freed native memory handed back every 5 s; two malloc
 # arenas rather than one per thread; no hsperfdata file, and temp files (Netty's native transport) only in
 # /tmp; an OutOfMemoryError exits, for kubelet to restart the container
 ENV MALLOC_ARENA_MAX=2
