@@ -160,6 +160,9 @@ public final class HeadlessDns implements AutoCloseable {
             if (queryLog != null) {
                 plugins.add("log");
             }
+            if (config.loadBalance() == io.headlessdns.server.query.LoadBalancePolicy.ROUND_ROBIN) {
+                plugins.add("loadbalance");
+            }
             if (forwarder != null) {
                 plugins.addAll(java.util.List.of("forward", "cache", "loop"));
             }

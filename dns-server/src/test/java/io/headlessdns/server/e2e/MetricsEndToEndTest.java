@@ -103,6 +103,9 @@ class MetricsEndToEndTest {
         assertThat(e.sum("headless_dns_watch_events_total", "kind", "synced")).isEqualTo(1);
         assertThat(e.sum("headless_dns_synced")).isEqualTo(1);
         assertThat(e.sum("coredns_build_info")).isEqualTo(1);
+        // CoreDNS lists the plugins of its Corefile; --loadbalance round_robin (the default) is its loadbalance
+        assertThat(e.sum("coredns_plugin_enabled", "name", "loadbalance")).isEqualTo(1);
+        assertThat(e.sum("coredns_plugin_enabled", "name", "kubernetes")).isEqualTo(1);
     }
 
     @Test
