@@ -30,7 +30,7 @@ final class ResponseWriter {
     private int rotation;
     /**
      * The rotation of {@code --loadbalance round_robin}: the record the next rotated A answer starts with
-     * (modulo its RRset size), one step per rotated answer. A plain int: there is one writer per event loop.
+     * (0 when that is past its RRset's end), one step per rotated answer. A plain int: there is one writer per event loop.
      */
     private int nextFirst;
     /**
@@ -122,7 +122,14 @@ final class ResponseWriter {
                 // same without a random number). Owners point at the question and A/AAAA RDATA holds no
                 // name, so moving records breaks no pointer. A truncated answer keeps its first records
                 // (RFC 2181 9); the TCP retry rotates
-                first = Integer.remainderUnsigned(answer.type() == RecordType.AAAA ? nextFirstAaaa++ : nextFirst++, an);
+                // the position wraps to 0 past this RRset's end: a compare, not a division per answer
+                if (answer.type() == RecordType.AAAA) {
+                    first = nextFirstAaaa < an ? nextFirstAaaa : 0;
+                    nextFirstAaaa = first + 1;
+                } else {
+                    first = nextFirst < an ? nextFirst : 0;
+                    nextFirst = first + 1;
+                }
                 wrapped = first;
             }
         } else if (outcome == Outcome.HIT) {
