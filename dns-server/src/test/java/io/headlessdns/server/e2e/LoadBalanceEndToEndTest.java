@@ -30,30 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LoadBalanceEndToEndTest {
     private static final String WEB = "web.default.svc.cluster.local";
-    private static final List<String> IPS = List.of("10.30.0.1", "10.30.0.2", "10.30.0.3", "10.30.0.4");
+    private static final List<String> IPS = List.of("10.250.0.1", "10.250.0.2", "10.250.0.3", "10.250.0.4");
 
     @TempDir
     Path dir;
 
     private Path cluster() throws Exception {
-        StringBuilder b = new StringBuilder("""
-                apiVersion: v1
-                kind: Service
-                metadata: {name: web, namespace: default}
-                spec: {clusterIP: None, ports: [{name: http, port: 80}]}
-                ---
-                apiVersion: discovery.k8s.io/v1
-                kind: EndpointSlice
-                metadata: {name: web-a, namespace: default, labels: {kubernetes.io/service-name: web}}
-                addressType: IPv4
-                ports: [{name: http, port: 80, protocol: TCP}]
-                endpoints:
-                """);
-        for (int i = 0; i < IPS.size(); i++) {
-            b.append("  - {addresses: [\"").append(IPS.get(i)).append("\"], hostname: web-").append(i)
-                    .append(", conditions: {ready: true}}\n");
-        }
-        Files.writeString(dir.resolve("cluster.yaml"), b.toString());
+        Files.writeString(dir.resolve("cluster.yaml"), BigService.yaml("web", IPS.size()));
         return dir;
     }
 
@@ -89,10 +72,10 @@ class LoadBalanceEndToEndTest {
                 assertThat(firsts).as("first addresses of %d successive %s answers", IPS.size(), transport)
                         .containsExactlyInAnyOrderElementsOf(IPS);
             }
-            String srv = String.join("\n", answers(s.dig.dig("_http._tcp." + WEB, "SRV"), "SRV"));
-            assertThat(srv).contains("web-0." + WEB);
+            String srv = String.join("\n", answers(s.dig.dig("_web._tcp." + WEB, "SRV"), "SRV"));
+            assertThat(srv).contains("10-250-0-1." + WEB); // no hostnames: targets named by address
             for (int i = 0; i < IPS.size(); i++) {
-                assertThat(String.join("\n", answers(s.dig.dig("_http._tcp." + WEB, "SRV"), "SRV"))).isEqualTo(srv);
+                assertThat(String.join("\n", answers(s.dig.dig("_web._tcp." + WEB, "SRV"), "SRV"))).isEqualTo(srv);
                 s.dig.dig(WEB, "A"); // an A answer in between moves the rotation on
             }
         }
