@@ -121,8 +121,8 @@ final class ResponseWriter {
                 // comes first once (CoreDNS's loadbalance shuffles at random; a rotation spreads clients the
                 // same without a random number). Owners point at the question and A/AAAA RDATA holds no
                 // name, so moving records breaks no pointer. A truncated answer keeps its first records
-                // (RFC 2181 9); the TCP retry rotates
-                // the position wraps to 0 past this RRset's end: a compare, not a division per answer
+                // (RFC 2181 9); the TCP retry rotates. The position wraps to 0 past this RRset's end: a
+                // compare, not a division per answer
                 if (answer.type() == RecordType.AAAA) {
                     first = nextFirstAaaa < an ? nextFirstAaaa : 0;
                     nextFirstAaaa = first + 1;

@@ -65,6 +65,7 @@ public sealed class EncodedAnswer permits Node {
     public int additionalLength() {
         return data.length - answerLength();
     }
+
     /**
      * Whether each answer record stands alone: its owner is the pointer to the question and its RDATA
      * holds no pointer to an earlier record (A, AAAA; SRV, whose targets are never compressed, RFC 2782).
