@@ -79,7 +79,10 @@ class MainFlagsTest {
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = Main.run(flag, value, "--port", "0", "--http-port", "-1");
+            // a flag whose validation went missing would start a server that runs until stopped: fail instead
+            code = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30),
+                    () -> Main.run(flag, value, "--port", "0", "--http-port", "-1"),
+                    "a wrong " + flag + " must stop the start, not serve");
         } finally {
             System.setErr(old);
         }
