@@ -79,7 +79,7 @@ class BeyondCoreDnsEndToEndTest {
                 String out = s.dig.dig("+noedns", "+ignore", BIG, "A");
                 assertThat(out).contains("status: NOERROR").doesNotContainPattern("flags:[a-z ]* tc[ ;]");
                 assertThat(size(out)).isLessThanOrEqualTo(512);
-                List<String> answers = answers(out, "A");
+                List<String> answers = Dig.answers(out, "A");
                 assertThat(answers).hasSizeGreaterThan(20); // 16 bytes per A record: about 29 fit in 512
                 assertThat(answers).doesNotHaveDuplicates();
                 subsets.add(answers);
@@ -94,7 +94,7 @@ class BeyondCoreDnsEndToEndTest {
             assertThat(srv).contains("status: NOERROR").doesNotContainPattern("flags:[a-z ]* tc[ ;]")
                     .contains("ADDITIONAL: 0");
             assertThat(size(srv)).isLessThanOrEqualTo(512);
-            assertThat(answers(srv, "SRV")).isNotEmpty().allMatch(a -> a.matches("0 1 7000 big-\\d+\\." + BIG + "\\."));
+            assertThat(Dig.answers(srv, "SRV")).isNotEmpty().allMatch(a -> a.matches("0 1 7000 big-\\d+\\." + BIG + "\\."));
         }
     }
 
@@ -127,24 +127,5 @@ class BeyondCoreDnsEndToEndTest {
         Matcher m = SIZE.matcher(digOutput);
         assertThat(m.find()).as("MSG SIZE in\n" + digOutput).isTrue();
         return Integer.parseInt(m.group(1));
-    }
-
-    /** The RDATA of the answer section's records of one type. */
-    private static List<String> answers(String digOutput, String type) {
-        List<String> out = new ArrayList<>();
-        boolean inAnswer = false;
-        for (String line : digOutput.split("\n")) {
-            if (line.startsWith(";; ANSWER SECTION")) {
-                inAnswer = true;
-            } else if (line.isBlank()) {
-                inAnswer = false;
-            } else if (inAnswer) {
-                String[] f = line.split("\\s+", 5);
-                if (f.length == 5 && f[3].equals(type)) {
-                    out.add(f[4]);
-                }
-            }
-        }
-        return out;
     }
 }

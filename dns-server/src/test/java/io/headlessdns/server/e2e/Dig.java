@@ -45,6 +45,25 @@ public final class Dig {
         return out.substring(i + 8, out.indexOf(',', i));
     }
 
+    /** The RDATA of the answer section's records of one type in dig's full output, in the order dig printed them. */
+    public static List<String> answers(String digOutput, String type) {
+        List<String> out = new ArrayList<>();
+        boolean inAnswer = false;
+        for (String line : digOutput.split("\n")) {
+            if (line.startsWith(";; ANSWER SECTION")) {
+                inAnswer = true;
+            } else if (line.isBlank()) {
+                inAnswer = false;
+            } else if (inAnswer) {
+                String[] f = line.trim().split("\\s+", 5);
+                if (f.length == 5 && f[3].equals(type)) {
+                    out.add(f[4]);
+                }
+            }
+        }
+        return out;
+    }
+
     public String nslookup(String name) throws IOException, InterruptedException {
         return run(List.of("nslookup", "-port=" + port, "-timeout=2", "-retry=1", name, "127.0.0.1"), false);
     }

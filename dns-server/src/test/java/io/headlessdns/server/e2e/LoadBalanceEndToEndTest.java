@@ -59,7 +59,7 @@ class LoadBalanceEndToEndTest {
                 for (int i = 0; i < 2 * IPS.size(); i++) {
                     String out = s.dig.dig(transport, WEB, "A");
                     assertThat(out).contains("status: NOERROR").contains("ANSWER: 4,");
-                    List<String> a = answers(out, "A");
+                    List<String> a = Dig.answers(out, "A");
                     assertThat(a).as("the whole RRset").containsExactlyInAnyOrderElementsOf(IPS);
                     if (!orders.isEmpty()) {
                         assertThat(a).as("%s query %d: one pod further than the one before", transport, i)
@@ -72,10 +72,10 @@ class LoadBalanceEndToEndTest {
                 assertThat(firsts).as("first addresses of %d successive %s answers", IPS.size(), transport)
                         .containsExactlyInAnyOrderElementsOf(IPS);
             }
-            String srv = String.join("\n", answers(s.dig.dig("_web._tcp." + WEB, "SRV"), "SRV"));
+            String srv = String.join("\n", Dig.answers(s.dig.dig("_web._tcp." + WEB, "SRV"), "SRV"));
             assertThat(srv).contains("10-250-0-1." + WEB); // no hostnames: targets named by address
             for (int i = 0; i < IPS.size(); i++) {
-                assertThat(String.join("\n", answers(s.dig.dig("_web._tcp." + WEB, "SRV"), "SRV"))).isEqualTo(srv);
+                assertThat(String.join("\n", Dig.answers(s.dig.dig("_web._tcp." + WEB, "SRV"), "SRV"))).isEqualTo(srv);
                 s.dig.dig(WEB, "A"); // an A answer in between moves the rotation on
             }
         }
@@ -96,15 +96,15 @@ class LoadBalanceEndToEndTest {
                     .until(() -> Http.get(httpPort, "/ready").statusCode() == 200);
             Dig dig = new Dig(dnsPort);
             for (int i = 0; i < 2 * IPS.size(); i++) {
-                assertThat(answers(dig.dig(i % 2 == 0 ? "+notcp" : "+tcp", WEB, "A"), "A")).as("query %d", i).isEqualTo(IPS);
+                assertThat(Dig.answers(dig.dig(i % 2 == 0 ? "+notcp" : "+tcp", WEB, "A"), "A")).as("query %d", i).isEqualTo(IPS);
             }
         } finally {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
         }
         try (RunningServer s = serveDefaults()) {
-            List<String> first = answers(s.dig.dig(WEB, "A"), "A");
-            assertThat(answers(s.dig.dig(WEB, "A"), "A")).as("the default, round_robin").isEqualTo(rotated(first, 1));
+            List<String> first = Dig.answers(s.dig.dig(WEB, "A"), "A");
+            assertThat(Dig.answers(s.dig.dig(WEB, "A"), "A")).as("the default, round_robin").isEqualTo(rotated(first, 1));
         }
     }
 
@@ -135,25 +135,6 @@ class LoadBalanceEndToEndTest {
 
     private Path output() {
         return dir.resolve("output.log");
-    }
-
-    /** The RDATA of the answer section's records of one type, in the order dig printed them. */
-    private static List<String> answers(String digOutput, String type) {
-        List<String> out = new ArrayList<>();
-        boolean inAnswer = false;
-        for (String line : digOutput.split("\n")) {
-            if (line.startsWith(";; ANSWER SECTION")) {
-                inAnswer = true;
-            } else if (line.isBlank()) {
-                inAnswer = false;
-            } else if (inAnswer) {
-                String[] f = line.trim().split("\\s+", 5);
-                if (f.length == 5 && f[3].equals(type)) {
-                    out.add(f[4]);
-                }
-            }
-        }
-        return out;
     }
 
     private static List<String> rotated(List<String> records, int k) {
