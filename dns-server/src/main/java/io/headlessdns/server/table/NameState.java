@@ -1,7 +1,6 @@
 package io.headlessdns.server.table;
 
 import io.headlessdns.server.compile.Rr;
-import io.headlessdns.server.wire.RecordType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

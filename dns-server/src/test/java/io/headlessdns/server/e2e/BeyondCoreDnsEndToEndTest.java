@@ -7,7 +7,6 @@ import io.headlessdns.server.compile.ZoneOptions;
 import io.headlessdns.server.query.UdpAnswerPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
