@@ -63,6 +63,8 @@ public final class DnsServer implements AutoCloseable {
     private final AtomicInteger tcpOpen = new AtomicInteger();
     private final Panics panics = new Panics();
     private final List<Channel> channels = new ArrayList<>();
+    /** The UDP channels' batch receive buffers under epoll, kept from read to read. */
+    private final BatchReceiveBuffer receiveBuffers = new BatchReceiveBuffer(MAX_UDP_QUERY * UDP_BATCH);
     private EventLoopGroup group;
     private final boolean cpuAffinity;
     private boolean epoll;
@@ -141,7 +143,7 @@ public final class DnsServer implements AutoCloseable {
             if (epoll) {
                 udp.option(EpollChannelOption.SO_REUSEPORT, true)
                         .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_UDP_QUERY)
-                        .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_UDP_QUERY * UDP_BATCH));
+                        .option(ChannelOption.RECVBUF_ALLOCATOR, receiveBuffers);
                 udpChannels = threads;
             } else {
                 udp.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_UDP_QUERY));
@@ -235,6 +237,7 @@ public final class DnsServer implements AutoCloseable {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
             group = null;
         }
+        receiveBuffers.close();
     }
 
     /**
