@@ -127,7 +127,8 @@ public final class DnsServer implements AutoCloseable {
             InetSocketAddress udpAddress = new InetSocketAddress(bind.getAddress(), port);
             ResponseRateLimiter limiter = limits.rrlResponsesPerSecond() == 0 ? null
                     : new ResponseRateLimiter(limits.rrlResponsesPerSecond(), limits.rrlSlip(), System::nanoTime);
-            UdpQueryHandler udpHandler = new UdpQueryHandler(engines, transportErrors, panics, forwarder, limiter, rateLimited);
+            UdpQueryHandler udpHandler = new UdpQueryHandler(engines, transportErrors, panics, forwarder, limiter, rateLimited,
+                    PooledByteBufAllocator.DEFAULT);
             Bootstrap udp = new Bootstrap().group(group);
             if (epoll) {
                 udp.channelFactory((ChannelFactory<EpollDatagramChannel>) () -> new EpollDatagramChannel(family));

@@ -3,10 +3,12 @@ package io.headlessdns.server.transport;
 import io.headlessdns.server.forward.Forwarder;
 import io.headlessdns.server.query.QueryEngine;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.net.Inet6Address;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -30,9 +32,22 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     /** Null when response rate limiting is off: then nothing about it runs per query. */
     private final ResponseRateLimiter limiter;
     private final LongAdder rateLimited;
+    /** Each event loop's {@link UdpResponseBuffers}, let go of when the loop's thread ends. */
+    private final FastThreadLocal<UdpResponseBuffers> responseBuffers;
 
     UdpQueryHandler(EngineProvider engines, LongAdder errors, Panics panics, Forwarder forwarder,
-                    ResponseRateLimiter limiter, LongAdder rateLimited) {
+                    ResponseRateLimiter limiter, LongAdder rateLimited, ByteBufAllocator pool) {
+        this.responseBuffers = new FastThreadLocal<>() {
+            @Override
+            protected UdpResponseBuffers initialValue() {
+                return new UdpResponseBuffers(pool);
+            }
+
+            @Override
+            protected void onRemoval(UdpResponseBuffers buffers) {
+                buffers.close();
+            }
+        };
         this.engines = engines;
         this.errors = errors;
         this.panics = panics;
@@ -47,7 +62,7 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         ByteBuf response;
         try {
             QueryEngine engine = engines.get();
-            response = engine.respond(packet.content(), ctx.alloc(), false, ipv6);
+            response = engine.respond(packet.content(), responseBuffers.get(), false, ipv6);
             if (response == QueryEngine.FORWARD) {
                 response = forwarder.forward(engine, packet.content(), false, ctx, packet.sender()); // null: answered later
             }
