@@ -21,11 +21,14 @@ public sealed class Node extends EncodedAnswer permits ExplainedNegative {
     /** The RRsets after the first (this node), in slot order. */
     private final EncodedAnswer[] rest;
     /**
-     * The owner name: the table's key for this node (the table keeps no entry object beside it). It is
-     * usually the writer's {@link NameState} of the name, which is its key too; readers read only the name
-     * bytes, written before this node was built, and which this final field publishes with the node.
+     * The owner name in lower-case wire form, exactly: the table's key for this node (the table keeps no
+     * entry object beside it, and the hash is in its own array). The array is the one of the key the
+     * node was built with, usually the writer's {@link NameState} of the name, so it costs no memory;
+     * holding the bytes rather than the key saves a look-up one dependent load, a cache miss when the
+     * kernel's network path has run since. Written before this node was built; this final field
+     * publishes it with the node.
      */
-    final NameKey key;
+    final byte[] name;
 
     /** {@code bySlot} is indexed by {@link RecordType#slot}; null entries are absent types. Not kept. */
     Node(NameKey key, EncodedAnswer[] bySlot) {
@@ -33,7 +36,7 @@ public sealed class Node extends EncodedAnswer permits ExplainedNegative {
         if (key instanceof NameKey.Probe) {
             throw new IllegalArgumentException("a probe is reused; a node needs an immutable key");
         }
-        this.key = key;
+        this.name = key.wire();
         int bits = 0;
         int n = 0;
         for (int i = 0; i < bySlot.length; i++) {
@@ -100,9 +103,9 @@ public sealed class Node extends EncodedAnswer permits ExplainedNegative {
         }
     }
 
-    /** The owner name. */
+    /** The owner name (a new key over the node's bytes). */
     public NameKey name() {
-        return key;
+        return NameKey.of(name);
     }
 
     /**

@@ -70,7 +70,7 @@ public final class RecordTable {
                 return null;
             }
             if (hashes[i] == hash) {
-                byte[] k = n.key.bytes; // a stored key: exactly the name
+                byte[] k = n.name;
                 if (Arrays.equals(k, 0, k.length, name.bytes, 0, name.length())) {
                     return n;
                 }
@@ -121,20 +121,26 @@ public final class RecordTable {
         return size;
     }
 
-    /** Stores a node under its own name, replacing the node there. Writer only. */
-    void put(Node node) {
+    /**
+     * Stores a node under its own name, replacing the node there. {@code key} is the key the node was
+     * built with (its hash is not computed again). Writer only.
+     */
+    void put(NameKey key, Node node) {
+        byte[] name = node.name;
+        if (key.bytes != name) {
+            throw new IllegalArgumentException("not the node's own key: " + key);
+        }
         Slots t = table;
         Node[] nodes = t.nodes;
         int[] hashes = t.hashes;
         int mask = nodes.length - 1;
-        NameKey key = node.key;
         int hash = key.hash;
         int marker = -1;
         int i = index(hash, mask);
         for (Node n = nodes[i]; n != null; i = (i + 1) & mask, n = nodes[i]) {
             if (n == REMOVED) {
                 marker = marker < 0 ? i : marker;
-            } else if (hashes[i] == hash && n.key.equals(key)) {
+            } else if (hashes[i] == hash && Arrays.equals(n.name, name)) {
                 SLOT.setRelease(nodes, i, node);
                 return;
             }
@@ -160,7 +166,7 @@ public final class RecordTable {
         int mask = nodes.length - 1;
         int hash = key.hash;
         for (int i = index(hash, mask); nodes[i] != null; i = (i + 1) & mask) {
-            if (hashes[i] == hash && nodes[i] != REMOVED && nodes[i].key.equals(key)) {
+            if (hashes[i] == hash && nodes[i] != REMOVED && Arrays.equals(nodes[i].name, 0, nodes[i].name.length, key.bytes, 0, key.length())) {
                 SLOT.setRelease(nodes, i, REMOVED);
                 size--;
                 if (nodes.length > MIN_CAPACITY && size * 8 < nodes.length) {

@@ -143,7 +143,7 @@ public final class TableWriter {
         for (NameState s : dirty) {
             if (s.exists()) {
                 Node node = encode(s);
-                table.put(node);
+                table.put(s, node);
                 s.keepEncodedIfHeld(node);
             } else {
                 gone.add(s);
@@ -153,7 +153,7 @@ public final class TableWriter {
             names.remove(s);
             LongAdder counter = explained.get(s);
             if (counter != null) {
-                table.put(explainedNode(s, counter)); // one put: no moment without the explanation
+                table.put(s, explainedNode(s, counter)); // one put: no moment without the explanation
             } else {
                 table.remove(s);
             }
@@ -183,7 +183,7 @@ public final class TableWriter {
         }
         explained.put(name, counter);
         if (!exists) {
-            table.put(explainedNode(name, counter));
+            table.put(name, explainedNode(name, counter));
         }
     }
 

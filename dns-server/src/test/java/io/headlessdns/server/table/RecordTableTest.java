@@ -27,6 +27,10 @@ class RecordTableTest {
         return new Node(key, new EncodedAnswer[0]);
     }
 
+    private static void put(RecordTable table, NameKey key) {
+        table.put(key, node(key));
+    }
+
     private static Node lookup(RecordTable table, NameKey key) {
         // as the query path asks: through a probe filled with the name's bytes
         NameKey.Probe probe = new NameKey.Probe(DnsName.MAX_LENGTH);
@@ -47,7 +51,7 @@ class RecordTableTest {
             boolean grow = step < 30_000 ? random.nextInt(3) > 0 : random.nextInt(4) == 0;
             if (grow) {
                 Node n = node(key);
-                table.put(n);
+                table.put(key, n);
                 reference.put(key, n);
             } else {
                 table.remove(key);
@@ -61,6 +65,14 @@ class RecordTableTest {
         }
         assertThat(table.size()).isEqualTo(reference.size());
         assertThat(table.nodes()).containsExactlyInAnyOrderElementsOf(reference.values());
+    }
+
+    @Test
+    void putUnderAnEqualKeyThatIsNotTheNodesOwn_isRefused() {
+        // the table takes the hash from the key and compares names by the node's bytes: they must be one name
+        NameKey key = name(1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> table().put(name(1), node(key)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -78,7 +90,7 @@ class RecordTableTest {
         RecordTable table = table();
         int stable = 500;
         for (int i = 0; i < stable; i++) {
-            table.put(node(name(i)));
+            put(table, name(i));
         }
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong misses = new AtomicLong();
@@ -107,10 +119,10 @@ class RecordTableTest {
         Random random = new Random(3);
         for (int round = 0; System.nanoTime() < deadline && round < 1_000; round++) {
             for (int i = 0; i < 5_000; i++) {
-                table.put(node(name(stable + i)));
+                put(table, name(stable + i));
             }
             for (int i = 0; i < stable; i++) {
-                table.put(node(name(random.nextInt(stable))));
+                put(table, name(random.nextInt(stable)));
             }
             for (int i = 0; i < 5_000; i++) {
                 table.remove(name(stable + i));
