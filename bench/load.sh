@@ -4,17 +4,22 @@
 #
 #   bench/load.sh                 # full run (about 15 minutes): 1000 services, 10 s runs, 3 reps, 1 and 2 threads
 #   bench/load.sh --smoke         # a few seconds, tiny cluster: checks the harness still works (run by mvn verify)
-#   options: --services N --duration S --reps R --threads "1 2" --out DIR
+#   options: --services N --duration S --reps R --threads "1 2" --out DIR --no-batched
+#
+# Phases: "peak" is dnsperf (-c 20 -q 100) flat out; "bpeak" is the same query files from bench/mmsgperf.c,
+# a client that sends and receives in batches of 32 (sendmmsg/recvmmsg), so that on 2 cores the server,
+# not dnsperf's one syscall per query, sets the peak (service and per-pod files; --no-batched skips it);
+# "rate40000" and "rate<80% of peak>" are dnsperf at a fixed rate (CPU at equal work, loss and p99).
 #   HEADLESS_DNS_JAVA_OPTS: the JVM flags; HEADLESS_DNS_FLAGS: extra server flags (default --cpu-affinity,
 #   as Knot pins its UDP workers; HEADLESS_DNS_FLAGS="" runs it unpinned)
 #
-# Needs: the packaged jar (mvn -B -q -DskipTests package), and knot, nsd, dnsperf, gnuplot (installed
-# here from Debian if missing). Everything listens on 127.0.0.1 only; every run is bounded by -l.
+# Needs: the packaged jar (mvn -B -q -DskipTests package), and knot, nsd, dnsperf, gnuplot, a C compiler
+# (installed here from Debian if missing). Everything listens on 127.0.0.1 only; every run is bounded by -l.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/knot-conf.sh
 
-SERVICES=1000; DURATION=10; REPS=3; THREADS="1 2"; SMOKE=0; OUT=""
+SERVICES=1000; DURATION=10; REPS=3; THREADS="1 2"; SMOKE=0; OUT=""; BATCHED=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) SMOKE=1; SERVICES=20; DURATION=1; REPS=1; THREADS="1" ;;
@@ -23,6 +28,7 @@ while [ $# -gt 0 ]; do
     --reps) REPS=$2; shift ;;
     --threads) THREADS=$2; shift ;;
     --out) OUT=$2; shift ;;
+    --no-batched) BATCHED=0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
   shift
@@ -33,6 +39,7 @@ command -v dnsperf >/dev/null || need+=(dnsperf)
 [ -x /usr/sbin/knotd ] || need+=(knot)
 [ -x /usr/sbin/nsd ] || need+=(nsd)
 [ "$SMOKE" = 1 ] || command -v gnuplot >/dev/null || need+=(gnuplot-nox)
+[ "$BATCHED" = 0 ] || command -v cc >/dev/null || need+=(gcc libc6-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]}" >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
@@ -48,6 +55,9 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
+if [ "$BATCHED" = 1 ]; then
+  cc -O2 -Wall -Werror -o "$WORK/mmsgperf" bench/mmsgperf.c
+fi
 QUERIES=$([ "$SMOKE" = 1 ] && echo 2000 || echo 200000)
 java -cp "$GEN_CP" io.headlessdns.bench.load.ClusterGenerator "$WORK" "$SERVICES" "$QUERIES" >&2
 
@@ -109,13 +119,17 @@ stop_servers() {
 port_of() { case $1 in headless-dns) echo "$HD_PORT" ;; knot) echo "$KNOT_PORT" ;; nsd) echo "$NSD_PORT" ;; esac; }
 pid_of() { case $1 in headless-dns) echo "$HD_PID" ;; knot) echo "$KNOT_PID" ;; nsd) echo "$NSD_PID" ;; esac; }
 
-# one dnsperf run; prints: qps avg_ms p99_ms lost cpu_pct rss_mb
-run_one() { # server file duration [rate]
-  local server=$1 file=$2 dur=$3 rate=${4:-} pid port t0 t1 out extra=()
+# one client run (dnsperf, or mmsgperf when client is "batched"); prints: qps avg_ms p99_ms lost cpu_pct rss_mb
+run_one() { # server file duration [rate] [client]
+  local server=$1 file=$2 dur=$3 rate=${4:-} client=${5:-dnsperf} pid port t0 t1 out extra=()
   pid=$(pid_of "$server"); port=$(port_of "$server")
   [ -n "$rate" ] && extra=(-Q "$rate" -v)
   t0=$(cpu_ticks "$pid")
-  out=$(dnsperf -s 127.0.0.1 -p "$port" -d "$WORK/queries-$file.txt" -c 20 -q 100 -l "$dur" "${extra[@]}" 2>&1)
+  if [ "$client" = batched ]; then
+    out=$("$WORK/mmsgperf" -s 127.0.0.1 -p "$port" -d "$WORK/queries-$file.txt" -c 4 -q 200 -b 32 -l "$dur" 2>&1)
+  else
+    out=$(dnsperf -s 127.0.0.1 -p "$port" -d "$WORK/queries-$file.txt" -c 20 -q 100 -l "$dur" "${extra[@]}" 2>&1)
+  fi
   t1=$(cpu_ticks "$pid")
   local qps avg lost p99 cpu
   qps=$(awk '/Queries per second:/ {print $4}' <<<"$out")
@@ -148,6 +162,17 @@ for t in $THREADS; do
       done
     done
   done
+  if [ "$BATCHED" = 1 ]; then
+    for f in service pod; do
+      [ -f "$WORK/queries-$f.txt" ] || continue
+      for r in $(seq 1 "$REPS"); do
+        for s in "${SERVERS[@]}"; do
+          line=$(run_one "$s" "$f" "$DURATION" "" batched)
+          echo "bpeak,$t,$f,$r,$s,${line// /,}" | tee -a "$CSV" >&2
+        done
+      done
+    done
+  fi
   if [ "$t" = 1 ]; then # fixed rates, one thread: 40k/s (CPU at equal work) and 80% of headless-dns's service peak
     peak=$(awk -F, -v t="$t" '$1=="peak" && $2==t && $3=="service" && $5=="headless-dns" {print $6}' "$CSV" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
     rate80=$(awk -v p="$peak" 'BEGIN {printf "%d", p*0.8}')
