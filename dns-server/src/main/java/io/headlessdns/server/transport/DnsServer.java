@@ -46,9 +46,11 @@ public final class DnsServer implements AutoCloseable {
     static final int MAX_UDP_QUERY = 4096;
     /**
      * Datagrams per receive system call under epoll (recvmmsg): the receive buffer holds this many
-     * maximum-size queries and is sliced per datagram, so a burst costs one syscall per batch.
+     * maximum-size queries and is sliced per datagram, so a burst costs one syscall per batch. 32, not
+     * Netty's usual 16: at saturation (bench/load.sh's batched client) 32 answered 1.02x more queries
+     * than 16 in 6 of 6 alternated pairs; below saturation a wake-up finds one or two queries either way.
      */
-    static final int UDP_BATCH = 16;
+    static final int UDP_BATCH = 32;
     static final int UDP_RECEIVE_BUFFER = 4 << 20;
 
     private final InetSocketAddress bind;
