@@ -58,7 +58,7 @@ class QueryEngineMetricsTest {
         assertThat(failure[0]).isNull();
         // a few hundred bytes of slack for the measuring itself; one allocation per query would be >= 160 kB
         assertThat(allocated[0]).as("bytes allocated by 10000 hits").isLessThan(4096);
-        assertThat(metrics.requestsTotal()).isEqualTo(30_000);
+        assertThat(metrics.requestsTotal()).isEqualTo(50_000);
     }
 
     private long allocatedByHits() throws Exception {
@@ -70,11 +70,17 @@ class QueryEngineMetricsTest {
         }
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long tid = Thread.currentThread().getId();
-        long before = threads.getThreadAllocatedBytes(tid);
-        for (int i = 0; i < 10_000; i++) {
-            ask(in, alloc);
+        // the least of three rounds: a one-off allocation of the JIT or the runtime in one round (seen: 6.5 kB
+        // once on a loaded CI machine) is not the engine's; an allocation per query shows in every round
+        long least = Long.MAX_VALUE;
+        for (int round = 0; round < 3; round++) {
+            long before = threads.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < 10_000; i++) {
+                ask(in, alloc);
+            }
+            least = Math.min(least, threads.getThreadAllocatedBytes(tid) - before);
         }
-        return threads.getThreadAllocatedBytes(tid) - before;
+        return least;
     }
 
     @Test
